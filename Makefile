@@ -1,0 +1,48 @@
+# The two commands a new user types: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NABA_INDEX ?= index
+export NABA_CORPUS ?= corpus
+
+.PHONY: run test lint deps dev-deps index bench fuzz eval clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade --quiet pip
+
+# Stamp files make re-installs happen only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+deps: $(VENV)/.runtime
+dev-deps: $(VENV)/.dev
+
+# Incremental: only new, changed and deleted corpus files are (re)indexed.
+index: deps
+	$(PY) -m search reindex
+
+run: index
+	$(PY) -m search serve --host $(HOST) --port $(PORT)
+
+test: dev-deps
+	$(PY) -m pytest
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+lint: dev-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: dev-deps
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

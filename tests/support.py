@@ -1,0 +1,24 @@
+"""Helpers shared by the tests: where ../shared lives, and running the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None):
+    """Run ``python -m search`` as a user would, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "search", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+        timeout=600,
+    )
