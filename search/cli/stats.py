@@ -1,0 +1,35 @@
+"""``python -m search stats``: what is in the index."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from search import store
+from search.searching import index_stats, open_index
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("stats", help="document count, date range, sources, size")
+    parser.add_argument("--index", help="index directory (default $NABA_INDEX or index/)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        stats = index_stats(open_index(args.index))
+    except store.IndexMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    print(f"documents:  {stats['documents']}")
+    print(f"dates:      {stats['date_min'] or '-'} … {stats['date_max'] or '-'}")
+    print(f"index size: {stats['size_bytes'] / 1e6:.1f} MB ({stats['generation']})")
+    print("sources:")
+    for name, count in stats["sources"].items():
+        print(f"  {count:7d}  {name}")
+    return 0

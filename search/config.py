@@ -1,0 +1,28 @@
+"""Where things are, from environment variables, so the CLI, the web app and
+the tests agree without passing paths through every layer.
+
+``NABA_INDEX``   index root directory (default ``index/``)
+``NABA_CORPUS``  corpus path(s), separated by the OS path separator (default ``corpus/``)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def index_dir(value: str | os.PathLike[str] | None = None) -> Path:
+    """The index root: an explicit value, else ``$NABA_INDEX``, else ``index/``."""
+    return Path(value or os.environ.get("NABA_INDEX") or ROOT / "index")
+
+
+def corpus_paths(values: list[str] | None = None) -> list[Path]:
+    """Corpus inputs: explicit values, else ``$NABA_CORPUS``, else ``corpus/``."""
+    if values:
+        return [Path(v) for v in values]
+    env = os.environ.get("NABA_CORPUS")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    return [ROOT / "corpus"]

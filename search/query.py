@@ -1,0 +1,235 @@
+"""Query syntax a news reader can use without a manual.
+
+* plain words: ranked by BM25F over title and body. Up to three words, all
+  are required; longer queries (a pasted headline, a question) need
+  :func:`required_matches` of them (75 %, rounded up), and documents with every
+  word rank first, so a long query still finds the story;
+* ``"a phrase"`` (also «…» and “…”), matched word for word on the exact fields;
+* ``-word`` / ``-"a phrase"`` to exclude;
+* ``OR`` / ``أو`` between words or phrases for alternatives;
+* ``source:…`` / ``المصدر:…``, ``date:2023`` / ``التاريخ:2023-08`` (or a full
+  day), ``category:…`` / ``القسم:…`` as filters.
+
+Anything else (unbalanced quotes, a lone ``-``, ``AND AND``, ``:::``, control
+characters, only stop words, only punctuation) is read as plainly as
+possible: the parser never raises. What it had to ignore or cut is reported
+in ``warnings``.
+
+The result is engine-neutral (:class:`~search.engine.EngineQuery` plus
+:class:`~search.engine.Filters`), and it also tells the highlighter which
+terms to mark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from search.analysis import analyze
+from search.engine import Clause, EngineQuery, Filters, Group, Mode, Phrase, Word
+from search.metadata import canonical_source_or_self
+
+MAX_QUERY_CHARS = 1000
+MAX_GROUPS = 32
+SHORT_QUERY = 3
+LONG_QUERY_SHARE = 0.75
+
+_OR = {"or", "أو", "او"}
+_AND = {"and"}
+_NOT = {"not"}
+_FIELDS = {
+    "source": "source",
+    "المصدر": "source",
+    "مصدر": "source",
+    "date": "date",
+    "التاريخ": "date",
+    "تاريخ": "date",
+    "category": "category",
+    "القسم": "category",
+    "قسم": "category",
+}
+_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "＂": '"'})
+# A quoted chunk (closed), a field with a quoted value, or any other run of
+# non-space characters.
+_ITEM = re.compile(r'(-?)(?:"([^"]*)"|([^\s:"]+):"([^"]*)"|(\S+))')
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def required_matches(groups: int) -> int:
+    """How many of a query's words a document must contain.
+
+    All of them up to three words; 75 % (rounded up) for longer queries, so a
+    pasted headline whose words are not all in the story still finds it.
+    """
+    if groups <= SHORT_QUERY:
+        return groups
+    return max(SHORT_QUERY, math.ceil(groups * LONG_QUERY_SHARE))
+
+
+@dataclass(slots=True)
+class ParsedQuery:
+    """What the parser understood: the engine query, filters, and what to highlight."""
+
+    text: str
+    query: EngineQuery
+    filters: Filters
+    warnings: list[str] = field(default_factory=list)
+    terms: frozenset[str] = frozenset()  # stemmed terms to highlight
+    exacts: frozenset[str] = frozenset()  # exact terms to highlight
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def words(self) -> list[Word]:
+        """The query's words in order, for "did you mean"."""
+        return [c for g in self.query.groups for c in g.alternatives if isinstance(c, Word)]
+
+
+def _clean(text: str) -> tuple[str, list[str]]:
+    warnings = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        warnings.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+    # Control characters (NUL, bidi overrides…) carry nothing searchable.
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cs") else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf" or ch in "\u200c\u200d"
+    )
+    return text.translate(_QUOTES), warnings
+
+
+def _words(text: str) -> list[Word]:
+    return [Word(t.text, t.term, t.exact, t.stopped) for t in analyze(text)]
+
+
+def _date_filter(value: str, filters: dict[str, list], warnings: list[str]) -> None:
+    match = _DATE_VALUE.match(value.strip())
+    try:
+        if not match:
+            raise ValueError
+        year, month, day = match.groups()
+        if day:
+            date = dt.date(int(year), int(month), int(day))
+            filters["date_from"].append(date)
+            filters["date_to"].append(date)
+        elif month:
+            dt.date(int(year), int(month), 1)
+            filters["months"].append(f"{int(year):04d}-{int(month):02d}")
+        else:
+            filters["years"].append(int(year))
+    except ValueError:
+        warnings.append(f"ignored date filter {value!r} (use 2023, 2023-08 or 2023-08-16)")
+
+
+def parse_query(text: str, *, mode: Mode = "stemmed") -> ParsedQuery:
+    """Parse what a reader typed; never raises."""
+    original = text
+    text, warnings = _clean(text or "")
+    groups: list[list[Clause]] = []
+    excluded: list[Clause] = []
+    found: dict[str, list] = {
+        k: [] for k in ("sources", "categories", "years", "months", "date_from", "date_to")
+    }
+    join_next = False
+    negate_next = False
+
+    for match in _ITEM.finditer(text):
+        minus, quoted, fname, fquoted, bare = match.groups()
+        negate = bool(minus) or negate_next
+        negate_next = False
+        clauses: list[Clause] = []
+
+        if bare is not None and ":" in bare and not quoted:
+            name, _, value = bare.partition(":")
+            fname, fvalue = name, value
+        elif fname is not None:
+            fvalue = fquoted
+        else:
+            fvalue = None
+        kind = _FIELDS.get((fname or "").lower()) if fname is not None else None
+        if kind and fvalue and fvalue.strip():
+            if kind == "source":
+                found["sources"].append(canonical_source_or_self(fvalue.strip()))
+            elif kind == "category":
+                found["categories"].append(fvalue.strip())
+            else:
+                _date_filter(fvalue, found, warnings)
+            continue
+        if kind:
+            warnings.append(f"ignored empty filter {fname}:")
+            continue
+
+        if quoted is not None:
+            words = _words(quoted)
+            if len(words) == 1:
+                clauses = [Phrase(quoted, (words[0].exact,))]
+            elif words:
+                clauses = [Phrase(quoted, tuple(w.exact for w in words))]
+        else:
+            raw = match.group(0)[len(minus) :]
+            lowered = raw.lower()
+            if lowered in _OR and not minus:
+                join_next = bool(groups)
+                continue
+            if lowered in _AND and not minus:
+                continue
+            if lowered in _NOT and not minus:
+                negate_next = True
+                continue
+            clauses = list(_words(raw))
+
+        if not clauses:
+            continue
+        if negate:
+            excluded.extend(clauses)
+            join_next = False
+            continue
+        if join_next and groups:
+            groups[-1].extend(clauses[:1])
+            groups.extend([c] for c in clauses[1:])
+        else:
+            groups.extend([c] for c in clauses)
+        join_next = False
+
+    # Stop words do not count in stemmed mode, unless the query is nothing
+    # but stop words ("ما بعد"): then they are searched on the exact fields.
+    if mode == "stemmed":
+        content = [g for g in groups if any(not _is_stopped(c) for c in g)]
+        if content:
+            groups = [[c for c in g if not _is_stopped(c)] for g in content]
+    if len(groups) > MAX_GROUPS:
+        warnings.append(f"only the first {MAX_GROUPS} words were used")
+        groups = groups[:MAX_GROUPS]
+
+    engine_groups = tuple(Group(tuple(g)) for g in groups)
+    query = EngineQuery(
+        groups=engine_groups,
+        excluded=tuple(excluded),
+        min_match=required_matches(len(engine_groups)),
+        mode=mode,
+    )
+    filters = Filters(
+        sources=tuple(dict.fromkeys(found["sources"])),
+        date_from=max(found["date_from"], default=None),
+        date_to=min(found["date_to"], default=None),
+        years=tuple(dict.fromkeys(found["years"])),
+        months=tuple(dict.fromkeys(found["months"])),
+        categories=tuple(dict.fromkeys(found["categories"])),
+    )
+    positives = [c for g in groups for c in g]
+    return ParsedQuery(
+        text=original,
+        query=query,
+        filters=filters,
+        warnings=warnings,
+        terms=frozenset(c.term for c in positives if isinstance(c, Word) and mode == "stemmed"),
+        exacts=frozenset(c.exact for c in positives if isinstance(c, Word)),
+        phrases=tuple(c.exacts for c in positives if isinstance(c, Phrase)),
+    )
+
+
+def _is_stopped(clause: Clause) -> bool:
+    return isinstance(clause, Word) and clause.stopped
