@@ -22,3 +22,11 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None =
         env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
         timeout=600,
     )
+
+
+def build_index(root: Path, *paths: Path) -> Path:
+    """Index ``paths`` into the index root ``root`` with the real reindex code."""
+    from search.indexing import reindex
+
+    reindex(list(paths), index_root=root, full=True, progress=False)
+    return root

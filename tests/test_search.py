@@ -1,0 +1,266 @@
+"""Searching the seed articles (and a few made-up ones) in a real index on disk."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from search.searching import (
+    InvalidRequest,
+    IndexHandle,
+    SearchRequest,
+    get_document,
+    more_like_this,
+    open_index,
+    search,
+    suggest,
+)
+from tests.support import build_index, run_cli
+
+SEED_000 = "000_b31131a2f6f79b88.txt"
+SEED_001 = "001_a2a77f4ca517c987.txt"
+SEED_002 = "002_988be0b931674315.txt"
+SEED_004 = "004_16044da555cd99ef.txt"
+
+
+@pytest.fixture(scope="module")
+def seeds_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    return build_index(tmp_path_factory.mktemp("seeds") / "index", seeds_dir)
+
+
+@pytest.fixture(scope="module")
+def handle(seeds_index: Path) -> IndexHandle:
+    return open_index(seeds_index)
+
+
+def run(handle: IndexHandle, q: str = "", **params: object):
+    return search(handle, SearchRequest.from_params({"q": q, **params}))
+
+
+def ids(response) -> set[str]:
+    return {hit.id for hit in response.hits}
+
+
+def test_a_word_written_with_shadda_is_found_without_it(handle: IndexHandle) -> None:
+    response = run(handle, "نددت")
+    assert SEED_000 in ids(response)
+    hit = next(h for h in response.hits if h.id == SEED_000)
+    assert "<mark>ندّدت</mark>" in hit.snippet  # the original, diacritised word
+
+
+def test_persian_letters_in_the_query_find_the_same_documents(handle: IndexHandle) -> None:
+    arabic, persian = run(handle, "كوريا", per_page=50), run(handle, "کوریا", per_page=50)
+    assert arabic.total == persian.total == 5
+    assert ids(arabic) == ids(persian)
+
+
+def test_persian_letters_in_the_text_are_found_and_shown_as_written(handle: IndexHandle) -> None:
+    response = run(handle, "الکوری الشمالی")
+    assert SEED_001 in ids(response)
+
+
+def test_a_hamza_less_query_finds_hamza_text_and_back(handle: IndexHandle) -> None:
+    plain = run(handle, "اغسطس", per_page=50)
+    hamza = run(handle, "أغسطس", per_page=50)
+    assert ids(plain) == ids(hamza)
+    assert {SEED_000, SEED_004} <= ids(plain)
+    assert ids(run(handle, "الانباء")) == ids(run(handle, "الأنباء"))
+    assert run(handle, "الإستراتيجية").total == run(handle, "استراتيجية").total > 0
+
+
+def test_a_word_with_a_proclitic_finds_its_bare_form(handle: IndexHandle) -> None:
+    response = run(handle, "والعلاقات", per_page=50)
+    assert {SEED_000, SEED_001, SEED_002} <= ids(response)
+
+
+def test_a_phrase_needs_its_words_in_order(handle: IndexHandle) -> None:
+    phrase = run(handle, '"وكالة الأنباء المركزية"', per_page=50)
+    reversed_phrase = run(handle, '"المركزية الأنباء وكالة"', per_page=50)
+    assert {SEED_000, SEED_004} <= ids(phrase)
+    assert reversed_phrase.total == 0
+    hit = next(h for h in phrase.hits if h.id == SEED_004)
+    assert "<mark>وكالة</mark> <mark>الأنباء</mark> <mark>المركزية</mark>" in hit.snippet
+
+
+def test_exclusion(handle: IndexHandle) -> None:
+    everything = run(handle, "بوتين", per_page=50)
+    without = run(handle, "بوتين -لافروف", per_page=50)
+    assert SEED_002 in ids(everything)
+    assert SEED_002 not in ids(without)
+    assert without.total < everything.total
+
+
+def test_or_between_words(handle: IndexHandle) -> None:
+    either = run(handle, "لافروف OR جاكرتا", per_page=50)
+    assert ids(either) == ids(run(handle, "لافروف", per_page=50)) | ids(
+        run(handle, "جاكرتا", per_page=50)
+    )
+    assert ids(run(handle, "لافروف أو جاكرتا", per_page=50)) == ids(either)
+
+
+def test_source_filter_in_the_request_and_in_the_query(handle: IndexHandle) -> None:
+    by_param = run(handle, "كيم", source="AFP", per_page=50)
+    by_syntax = run(handle, 'كيم المصدر:"فرانس برس"', per_page=50)
+    assert ids(by_param) == ids(by_syntax) == {SEED_001, SEED_002}
+    assert all("AFP" in hit.sources for hit in by_param.hits)
+
+
+def test_year_facet_and_filter(handle: IndexHandle) -> None:
+    response = run(handle, "كيم", per_page=50)
+    # 003 and 004 are undated: they are counted in no year.
+    assert response.total == 5
+    assert response.facets["year"] == {"2023": 3}
+    assert response.facets["month"] == {"2023-10": 1, "2023-08": 2}
+    only_2023 = run(handle, "كيم", year="2023", per_page=50)
+    assert only_2023.total == response.facets["year"]["2023"]
+    assert run(handle, "كيم date:2023", per_page=50).total == only_2023.total
+
+
+def test_facet_counts_respect_the_other_facets_filters(handle: IndexHandle) -> None:
+    response = run(handle, "كيم", source="AFP", per_page=50)
+    # Source counts ignore the source filter (so other sources stay clickable)…
+    assert response.facets["sources"] == run(handle, "كيم", per_page=50).facets["sources"]
+    # …but year counts apply it.
+    assert sum(response.facets["year"].values()) <= response.total
+
+
+def test_snippets_escape_html_and_keep_marks(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text(
+        'عنوان <script>alert(1)</script>\n\n16 اغسطس 2023\nخبر عن "><img src=x onerror=alert(1)> '
+        "السلام والسلامة <b>عريض</b>\n",
+        encoding="utf-8",
+    )
+    handle = open_index(build_index(tmp_path / "index", corpus))
+    hit = run(handle, "السلام").hits[0]
+    assert "<script>" not in hit.title and "&lt;script&gt;" in hit.title
+    assert "<img" not in hit.snippet and "&lt;img" in hit.snippet
+    assert "<b>" not in hit.snippet
+    assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+
+
+def test_long_queries_need_most_words_and_rank_complete_matches_first(
+    handle: IndexHandle,
+) -> None:
+    # Five words: four must match (75 %, rounded up), documents with all five first.
+    q = "بوتين كيم رسالة التحرير جاكرتا"
+    response = run(handle, q, per_page=50)
+    assert response.total >= 2
+    assert response.hits[0].id == SEED_004  # the only one with all five words
+
+
+def test_stable_ordering_of_ties(handle: IndexHandle) -> None:
+    first = run(handle, "", sort="newest", per_page=5)
+    again = run(handle, "", sort="newest", per_page=5)
+    assert [h.id for h in first.hits] == [h.id for h in again.hits]
+    dates = [h.date for h in run(handle, "", sort="newest", per_page=50).hits if h.date]
+    assert dates == sorted(dates, reverse=True)
+    oldest = run(handle, "", sort="oldest", per_page=50).hits
+    assert oldest[-1].date is None  # undated documents come last
+
+
+def test_did_you_mean_builds_a_correction_from_the_index(handle: IndexHandle) -> None:
+    response = run(handle, "لافرف")
+    assert response.total == 0
+    assert response.suggestion == "لافروف"
+    assert run(handle, "لافروف").suggestion is None
+
+
+def test_more_like_this(handle: IndexHandle) -> None:
+    similar = more_like_this(handle, SEED_000, limit=3)
+    assert similar and SEED_000 not in {h["id"] for h in similar}
+
+
+def test_document_page_marks_the_query(handle: IndexHandle) -> None:
+    view = get_document(handle, SEED_000, query="نددت")
+    assert view is not None
+    assert "<mark>ندّدت</mark>" in view.body_html
+    assert get_document(handle, "no/such/doc") is None
+
+
+def test_suggest_completes_from_the_vocabulary(handle: IndexHandle) -> None:
+    assert "لافروف" in suggest(handle, "لافر")
+    assert suggest(handle, "") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "-",
+        "AND AND",
+        ":::",
+        "x" * 10_000,
+        "\x00\x01\u202e كوريا",
+        "في من على",
+        "...!!!؟",
+        "source:",
+        "date:yesterday",
+        "OR OR أو",
+        '""',
+        "-كوريا",
+        "(كوريا OR",
+    ],
+)
+def test_malformed_queries_are_answered(handle: IndexHandle, query: str) -> None:
+    response = run(handle, query)
+    assert response.total >= 0
+    json.dumps(response.to_dict())
+
+
+def test_only_stop_words_still_search(handle: IndexHandle) -> None:
+    assert run(handle, "في من").total > 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "-1"},
+        {"page": "x"},
+        {"per_page": "100000"},
+        {"from": "yesterday"},
+        {"sort": "random"},
+        {"mode": "fuzzy"},
+        {"month": "2023-13"},
+        {"year": "23"},
+        {"page": "500", "per_page": "50"},
+    ],
+)
+def test_bad_parameters_are_rejected_with_a_message(params: dict[str, str]) -> None:
+    with pytest.raises(InvalidRequest) as error:
+        SearchRequest.from_params(params)
+    assert str(error.value)
+
+
+def test_query_command_json(seeds_index: Path) -> None:
+    result = run_cli("query", "كوريا", "--index", str(seeds_index), "--json", "--per-page", "2")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
+    assert data["total"] == 5 and len(data["hits"]) == 2
+    assert set(data["facets"]) == {"sources", "year", "month"}
+    assert set(data["hits"][0]) >= {"id", "title", "date", "sources", "url", "score", "snippet"}
+
+
+def test_query_command_honours_naba_index(seeds_index: Path) -> None:
+    result = run_cli("query", "كوريا", env={"NABA_INDEX": str(seeds_index)})
+    assert result.returncode == 0, result.stderr
+    assert "5 results" in result.stdout.decode()
+
+
+def test_query_command_reports_a_missing_index(tmp_path: Path) -> None:
+    result = run_cli("query", "كوريا", "--index", str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert b"reindex" in result.stderr
+
+
+def test_stats_command(seeds_index: Path) -> None:
+    result = run_cli("stats", "--index", str(seeds_index), "--json")
+    data = json.loads(result.stdout)
+    assert data["documents"] == 5
+    assert data["date_min"] == "2023-08-16"
+    assert data["sources"]["Reuters"] >= 2 and data["sources"]["AFP"] == 2
