@@ -21,6 +21,7 @@ from search.metadata import (
     SourceTable,
     canonical_source,
     canonical_source_or_self,
+    canonical_sources,
     extract_metadata,
     extract_sources,
 )
@@ -318,3 +319,18 @@ def test_custom_table() -> None:
     text = "عنوان\n" + BODY + "\n(ديلي بلانيت)"
     assert extract_sources(text, table=table) == {"Daily Planet": "closing-parenthesis"}
     assert extract_sources(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Reuters / AFP", ["Reuters", "AFP"]),
+        ("رويترز، أ ف ب", ["Reuters", "AFP"]),
+        ("BBC News عربي", ["BBC"]),
+        ("alarabia", ["Al Arabiya"]),
+        ("Unknown Gazette / Other Daily", ["Unknown Gazette / Other Daily"]),
+        ("  ", []),
+    ],
+)
+def test_a_source_field_may_name_several_outlets(value: str, expected: list[str]) -> None:
+    assert canonical_sources(value) == expected

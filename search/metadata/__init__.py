@@ -23,6 +23,7 @@ from search.metadata.sources import (
     SourceTable,
     canonical_source,
     canonical_source_or_self,
+    canonical_sources,
     extract_sources,
 )
 from search.metadata.title import extract_title
@@ -35,6 +36,7 @@ __all__ = [
     "TextMetadata",
     "canonical_source",
     "canonical_source_or_self",
+    "canonical_sources",
     "extract_date",
     "extract_metadata",
     "extract_sources",

@@ -161,7 +161,17 @@ _OUTLETS: tuple[Outlet, ...] = (
     ),
     Outlet(
         "BBC",
-        ("بي بي سي", "بي.بي.سي", "بي بي سي عربي", "BBC", "BBC Arabic", "BBC News", "BBC عربي"),
+        (
+            "بي بي سي",
+            "بي.بي.سي",
+            "بي بي سي عربي",
+            "BBC",
+            "BBC Arabic",
+            "BBC News",
+            "BBC عربي",
+            "BBC News عربي",
+            "BBC News Arabic",
+        ),
         keys=("bbc",),
     ),
     Outlet(
@@ -392,6 +402,25 @@ def canonical_source(name: str) -> str | None:
 def canonical_source_or_self(name: str) -> str:
     """The canonical name, or the given name stripped when the table does not know it."""
     return canonical_source(name) or name.strip()
+
+
+def canonical_sources(value: str) -> list[str]:
+    """The outlets a source *field* names: one (``Reuters``) or several (``Reuters / AFP``).
+
+    The whole value is tried first, so a name that contains a separator
+    (``فرانس24/ أ ف ب`` is two, but an unknown ``A + B Media`` stays one
+    when its parts are not all known) is not cut apart needlessly.
+    """
+    whole = canonical_source(value)
+    if whole:
+        return [whole]
+    parts = [p.strip(" \t.:()[]«»\"'“”") for p in _SPLIT.split(value.strip())]
+    parts = [p for p in parts if p]
+    known = [canonical_source(p) for p in parts]
+    if len(parts) > 1 and all(known):
+        return list(dict.fromkeys(k for k in known if k))
+    stripped = value.strip()
+    return [stripped] if stripped else []
 
 
 # --- reading attribution positions ------------------------------------------------------------

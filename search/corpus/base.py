@@ -1,0 +1,46 @@
+"""What every reader is handed: where the input is, and the run's options and report.
+
+Keeping this in one small module lets the format readers (``text``, ``trec``,
+``records``, ``archives``) stay independent of each other and of the folder walker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from search.corpus.report import ReadReport
+
+if TYPE_CHECKING:
+    from search.corpus.records import FieldMap
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file or archive member to read.
+
+    ``id`` is the stable, corpus-relative name (``sub/a.txt``, ``news.zip!2023/a.txt``)
+    used as the document id for one-document files; ``origin`` is where a person finds it
+    (the path as given on the command line, plus ``!member`` inside archives).
+    """
+
+    id: str
+    origin: str
+
+    def at(self, line: int | str) -> str:
+        """The origin of one record of a multi-record file (``data.jsonl:12``)."""
+        return f"{self.origin}:{line}"
+
+    def member(self, name: str) -> Entry:
+        """The entry for a member of this archive."""
+        return Entry(f"{self.id}!{name}", f"{self.origin}!{name}")
+
+
+@dataclass(slots=True)
+class ReadContext:
+    """Options shared by one ``read_corpus`` run, plus the report problems go to."""
+
+    report: ReadReport
+    field_map: FieldMap
+    now: dt.date | None = None

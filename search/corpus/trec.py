@@ -1,0 +1,151 @@
+"""TREC/SGML files: ``<DOC>…</DOC>`` records with one tag per field.
+
+ANT (Arabic News Texts) ships one ``<DOC>`` per ``.txt`` file with ``DOCNO, URL, SRC,
+CAT, TITLE, TIME, AUTHOR, ABSTRACT, TEXT``; classic TREC collections put many ``<DOC>``
+records in one file and nest ``<HEADLINE>``/``<TEXT>`` in ``<BODY>`` with ``<P>``
+paragraphs. Both are handled by the same reader, which streams line by line and holds
+one record at a time.
+
+Each record becomes a dict of tag → text (inner tags removed, SGML/HTML entities
+unescaped) and goes through the same :class:`~search.corpus.records.FieldMap` as JSON
+records (``DOCNO`` is an id field, ``SRC`` a source field, ``TIME`` a date field...), so
+TREC input gets the same metadata rules and the same ``--field`` overrides.
+
+The body is ``ABSTRACT`` followed by ``TEXT``, except that the abstract is dropped when
+the text already contains it. ANT's abstracts are usually the text's first lines with the
+line breaks removed, cut mid-word, or its lead sentence after a dateline (``دبي (CNN)--``),
+so containment is tested with all whitespace removed and trailing punctuation ignored;
+repeating the lead would only inflate its terms' frequencies.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import TextIO
+
+from search.corpus.base import Entry, ReadContext
+from search.corpus.records import record_to_document
+from search.document import Document
+
+_FIELD = re.compile(r"<([A-Za-z][\w.-]*)(?:\s[^>]*)?>(.*?)</\1\s*>", re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_PARAGRAPH_END = re.compile(r"</(?:P|p)\s*>")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_TRAILING_PUNCT = ".…،,؛;:!؟? \u00a0"
+_OPEN, _CLOSE = "<DOC>", "</DOC>"
+
+
+def _clean(value: str) -> str:
+    """Field text without inner markup, entities unescaped, paragraphs kept as blank lines."""
+    value = _PARAGRAPH_END.sub("\n\n", value)
+    value = html.unescape(_TAG.sub("", value))
+    lines = (line.strip() for line in value.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def combine_abstract(abstract: str, text: str) -> str:
+    """``ABSTRACT`` + ``TEXT``, without the abstract when the text already contains it."""
+    if not abstract:
+        return text
+    if not text:
+        return abstract
+    needle = _squash(abstract).rstrip(_TRAILING_PUNCT)
+    if needle and needle in _squash(text):
+        return text
+    return f"{abstract}\n\n{text}"
+
+
+def parse_doc(raw: str) -> dict[str, str]:
+    """Tag → cleaned text for one ``<DOC>…</DOC>``; the body is combined into ``TEXT``."""
+    inner = raw[len(_OPEN) : -len(_CLOSE)]
+    fields: dict[str, str] = {}
+    for match in _FIELD.finditer(inner):
+        tag = match.group(1).upper()
+        fields.setdefault(tag, _clean(match.group(2)))
+    # <BODY> wraps <HEADLINE> and <TEXT> in some collections: descend into it.
+    if "BODY" in fields and "TEXT" not in fields:
+        body_match = re.search(r"<BODY[^>]*>(.*?)</BODY\s*>", inner, re.DOTALL | re.IGNORECASE)
+        for match in _FIELD.finditer(body_match.group(1) if body_match else ""):
+            fields.setdefault(match.group(1).upper(), _clean(match.group(2)))
+    if "TEXT" in fields or "ABSTRACT" in fields:
+        fields["TEXT"] = combine_abstract(fields.pop("ABSTRACT", ""), fields.get("TEXT", ""))
+        fields.pop("BODY", None)
+    return fields
+
+
+def _raw_docs(stream: TextIO, entry: Entry, ctx: ReadContext) -> Iterator[tuple[int, str]]:
+    """Yield (line number, ``<DOC>…</DOC>`` text), reporting unterminated records.
+
+    A scan line by line, linear in the input, holding only the current record.
+    """
+    parts: list[str] = []
+    start_line = 0  # 0: not inside a record
+    line_no = 0
+    try:
+        for line_no, line in enumerate(stream, start=1):
+            pos = 0
+            while True:
+                if not start_line:
+                    pos = line.find(_OPEN, pos)
+                    if pos < 0:
+                        break
+                    start_line, parts = line_no, [_OPEN]
+                    pos += len(_OPEN)
+                end = line.find(_CLOSE, pos)
+                reopened = line.find(_OPEN, pos)
+                if reopened >= 0 and (end < 0 or reopened < end):
+                    ctx.report.skip(entry.at(start_line), "invalid TREC", "<DOC> without </DOC>")
+                    start_line, pos = 0, reopened
+                    continue
+                if end < 0:
+                    parts.append(line[pos:])
+                    break
+                parts.append(line[pos : end + len(_CLOSE)])
+                yield start_line, "".join(parts)
+                start_line, pos = 0, end + len(_CLOSE)
+    except UnicodeDecodeError as exc:
+        ctx.report.skip(entry.at(line_no + 1), "undecodable text", f"rest of file: {exc.reason}")
+        return
+    if start_line:
+        ctx.report.skip(entry.at(start_line), "invalid TREC", "<DOC> without </DOC> (truncated?)")
+
+
+def read_trec(stream: TextIO, entry: Entry, ctx: ReadContext) -> Iterator[Document]:
+    """Documents from a TREC/SGML stream.
+
+    The origin carries a line number only when the file holds more than one record, so
+    one-article-per-file corpora (ANT) keep plain file origins; that needs one record of
+    look-ahead.
+    """
+    problems_before = len(ctx.report.problems)
+    found = False
+    pending: tuple[int, str] | None = None
+    multi = False
+    for item in _raw_docs(stream, entry, ctx):
+        found = True
+        if pending is not None:
+            multi = True
+            doc = _to_document(pending, entry, ctx, multi)
+            if doc is not None:
+                yield doc
+        pending = item
+    if pending is not None:
+        doc = _to_document(pending, entry, ctx, multi)
+        if doc is not None:
+            yield doc
+    if not found and len(ctx.report.problems) == problems_before:
+        ctx.report.skip(entry.origin, "invalid TREC", "no <DOC> records")
+
+
+def _to_document(
+    item: tuple[int, str], entry: Entry, ctx: ReadContext, multi: bool
+) -> Document | None:
+    line, raw = item
+    origin = entry.at(line) if multi else entry.origin
+    return record_to_document(parse_doc(raw), origin, ctx)
