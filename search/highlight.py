@@ -105,7 +105,9 @@ def snippet(
     for i in hits:
         start = _window_start(tokens, i, chars)
         end = _cut_end(text, tokens, tokens[start].start + chars) if tokens else len(text)
-        inside = [j for j in hits if tokens[j].start >= tokens[start].start and tokens[j].end <= end]
+        inside = [
+            j for j in hits if tokens[j].start >= tokens[start].start and tokens[j].end <= end
+        ]
         distinct = len({tokens[j].exact for j in inside})
         candidates.append((-distinct, -len(inside), tokens[start].start, end))
     candidates.sort()

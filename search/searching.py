@@ -153,7 +153,9 @@ class SearchRequest:
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                raise InvalidRequest(f"{name} must be a date like 2023-08-16, not {value!r}") from None
+                raise InvalidRequest(
+                    f"{name} must be a date like 2023-08-16, not {value!r}"
+                ) from None
 
         years = []
         for value in values("year"):
@@ -438,4 +440,3 @@ __all__ = [
     "search",
     "suggest",
 ]
-

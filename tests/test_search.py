@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from search.searching import (
-    InvalidRequest,
     IndexHandle,
+    InvalidRequest,
     SearchRequest,
     get_document,
     more_like_this,

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "query",
         help="search the index",
-        description="Search the index. Syntax: words, \"a phrase\", -word, OR/أو, "
+        description='Search the index. Syntax: words, "a phrase", -word, OR/أو, '
         "source:NAME/المصدر:NAME, date:2023[-08[-16]]/التاريخ:…",
     )
     parser.add_argument("text", help="what to search for")

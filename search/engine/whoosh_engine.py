@@ -44,7 +44,6 @@ from .base import (
     Phrase,
     Sort,
     StoredDocument,
-    Word,
 )
 
 TITLE_BOOST = 2.5
@@ -88,7 +87,9 @@ def _fields(document: Document) -> dict[str, Any]:
         "body": document.body,
         "body_exact": document.body,
         "has_date": 1 if document.date else 0,
-        "sources": SOURCE_SEPARATOR.join(s.replace(SOURCE_SEPARATOR, " ") for s in document.sources),
+        "sources": SOURCE_SEPARATOR.join(
+            s.replace(SOURCE_SEPARATOR, " ") for s in document.sources
+        ),
         "url": document.url,
         "origin": document.origin,
         "date_source": document.date_source,
@@ -297,11 +298,11 @@ class WhooshEngine:
         if isinstance(clause, Phrase):
             if len(clause.exacts) == 1:
                 return wq.Or([wq.Term(f, clause.exacts[0]) for f in ("title_exact", "body_exact")])
-            return wq.Or(
-                [wq.Phrase(f, list(clause.exacts)) for f in ("title_exact", "body_exact")]
-            )
+            return wq.Or([wq.Phrase(f, list(clause.exacts)) for f in ("title_exact", "body_exact")])
         if mode == "exact" or clause.stopped:
-            return wq.Or([wq.Term("title_exact", clause.exact), wq.Term("body_exact", clause.exact)])
+            return wq.Or(
+                [wq.Term("title_exact", clause.exact), wq.Term("body_exact", clause.exact)]
+            )
         return wq.Or(
             [
                 wq.Term("title", clause.term),
@@ -337,9 +338,7 @@ class WhooshEngine:
             parts.append(wq.Or([wq.Term("category", c) for c in filters.categories]))
         if filters.date_from or filters.date_to:
             start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
-            end = (
-                dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to else None
-            )
+            end = dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to else None
             parts.append(wq.DateRange("date", start, end))
         if not parts:
             return None
@@ -398,12 +397,18 @@ class WhooshEngine:
         self, searcher: Any, query: EngineQuery, scoring_query: wq.Query, spec: FacetSpec
     ) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
-        mask = wq.Or([self._clause(c, query.mode) for c in query.excluded]) if query.excluded else None
+        mask = (
+            wq.Or([self._clause(c, query.mode) for c in query.excluded]) if query.excluded else None
+        )
 
         def count(filters: Filters, facet_fields: dict[str, Any]) -> dict[str, dict[str, int]]:
             filter_query = self._filter_query(filters)
             allowed = self._min_match_docs(searcher, query, filter_query)
-            kwargs: dict[str, Any] = {"limit": 1, "groupedby": facet_fields, "maptype": sorting.Count}
+            kwargs: dict[str, Any] = {
+                "limit": 1,
+                "groupedby": facet_fields,
+                "maptype": sorting.Count,
+            }
             if allowed is not None:
                 kwargs["filter"] = allowed
             elif filter_query is not None:
