@@ -7,7 +7,7 @@ PORT ?= 8000
 export NABA_INDEX ?= index
 export NABA_CORPUS ?= corpus
 
-.PHONY: run test lint deps dev-deps index bench fuzz eval clean
+.PHONY: run test lint deps dev-deps index bench fuzz eval screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ index: deps
 	$(PY) -m search reindex
 
 run: index
-	$(PY) -m search serve --host $(HOST) --port $(PORT)
+	$(PY) -m web --host $(HOST) --port $(PORT)
 
 test: dev-deps
 	$(PY) -m pytest
@@ -43,6 +43,18 @@ lint: dev-deps
 
 bench: dev-deps
 	$(PY) -m benchmarks
+
+# Retrieval quality on the Arabic test collections in ../shared/eval.
+eval: dev-deps
+	$(PY) -m evaluation
+
+# The long property-based and crash runs (a bounded slice of each runs in `make test`).
+fuzz: dev-deps
+	NABA_FUZZ_EXAMPLES=10000 NABA_CRASH_TRIALS=20 $(PY) -m pytest tests/test_search_properties.py tests/test_reindex_crash.py tests/test_web_properties.py
+
+# Regenerate docs/screenshots/ from the browser tests.
+screenshots: dev-deps
+	NABA_SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -k screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

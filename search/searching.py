@@ -17,22 +17,26 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from search import config, store
-from search.analysis import normalize
+from search.analysis import analyze, normalize, strip_marks, word_forms
 from search.engine import (
     EngineHit,
+    EngineQuery,
     FacetSpec,
     Filters,
+    Group,
     Mode,
     Sort,
     StoredDocument,
     WhooshEngine,
+    Word,
 )
 from search.highlight import Highlighter, highlight_all, snippet
-from search.metadata import canonical_source_or_self
+from search.metadata import canonical_source_or_self, source_label
 from search.query import ParsedQuery, parse_query
 
 DEFAULT_PER_PAGE = 10
@@ -400,16 +404,43 @@ def more_like_this(handle: IndexHandle, doc_id: str, limit: int = 5) -> list[dic
 
 
 def suggest(handle: IndexHandle, prefix: str, limit: int = 8) -> list[str]:
-    """Completions of the last word typed, from the index vocabulary."""
+    """Completions of the last word typed, from the index vocabulary.
+
+    Each completion starts with exactly what was typed (a browser hides
+    suggestions that do not) and goes on as the articles write the word,
+    hamza and ة included, rather than in the folded form the index keeps.
+    """
     words = prefix.split()
     if not words:
         return []
-    last = normalize(words[-1][:64])
-    if len(last) < 2:
+    typed = strip_marks(words[-1][:64])
+    folded = normalize(typed)
+    if len(folded) < 2:
         return []
     head = " ".join(words[:-1])
-    completions = handle.engine.complete(last, limit)
-    return [f"{head} {c}".strip() for c in completions]
+    engine = handle.engine
+    completions = []
+    for exact in engine.complete(folded, limit * 2):
+        if word_forms(exact).stopped:
+            continue  # إلى, التي: no one needs them completed
+        surface = _written_form(engine, exact)
+        word = surface if surface.startswith(typed) else typed + exact[len(folded) :]
+        completions.append(f"{head} {word}".strip())
+    return list(dict.fromkeys(completions))[:limit]
+
+
+@lru_cache(maxsize=4096)
+def _written_form(engine: WhooshEngine, exact: str) -> str:
+    """How one article that contains the exact term writes it (marks removed)."""
+    word = Word(exact, exact, exact)
+    query = EngineQuery(groups=(Group((word,)),), min_match=1, mode="exact")
+    found = engine.search(query, Filters(), sort="relevance", offset=0, limit=1)
+    for hit in found.hits:
+        for text in (hit.document.title, hit.document.body):
+            for token in analyze(text):
+                if token.exact == exact:
+                    return strip_marks(token.text)
+    return exact
 
 
 def index_stats(handle: IndexHandle) -> dict[str, Any]:
@@ -438,5 +469,6 @@ __all__ = [
     "more_like_this",
     "open_index",
     "search",
+    "source_label",
     "suggest",
 ]

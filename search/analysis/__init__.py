@@ -16,7 +16,7 @@ from .analyzers import (
     stemmed_analyzer,
     word_forms,
 )
-from .normalize import fold, normalize, prepare
+from .normalize import fold, normalize, prepare, strip_marks
 from .stem import light_stem
 from .stopwords import is_stopword, stopwords
 
@@ -34,5 +34,6 @@ __all__ = [
     "prepare",
     "stemmed_analyzer",
     "stopwords",
+    "strip_marks",
     "word_forms",
 ]

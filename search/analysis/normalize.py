@@ -109,6 +109,11 @@ def prepare(word: str) -> str:
     return word.strip("_")
 
 
+def strip_marks(text: str) -> str:
+    """Text as written minus diacritics, tatweel and invisible marks (for display)."""
+    return _EXTRA_MARKS.sub("", araby.strip_tatweel(araby.strip_tashkeel(text)))
+
+
 def fold(word: str) -> str:
     """Fold what :func:`prepare` kept for the stemmer: hamza carriers and ة."""
     return word.translate(_HAMZA_FOLD)

@@ -5,6 +5,11 @@ inflected forms (وفي, بأنه, فإنها …), about 13,000 of them, so a s
 with a proclitic attached is recognised without stemming it first. A list of
 a few dozen words typed by hand would miss most of them.
 
+Naba changes the list a little (``data/stopwords_changes.txt``, each change
+measured with ``python -m evaluation``): question words and auxiliaries it
+misses (لماذا, ماهي, كانت, يتم) are added, and a few content words it lists
+(the directions شمال جنوب شرق غرب, شهر, أول) are searchable again.
+
 Entries are folded with the same :func:`~.normalize.normalize` as the text,
 so a stop word written without hamza or with ى/ي swapped is still one.
 Stop words are dropped from the stemmed field only: the exact field keeps
@@ -14,6 +19,7 @@ them, so a phrase like "ما بعد الحرب" still matches word for word.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from arabicstopwords import arabicstopwords
 
@@ -22,9 +28,27 @@ from .normalize import fold, normalize, prepare
 _HAMZA_ON_ALEF = frozenset("\u0623\u0625\u0622")
 
 
+_CHANGES = Path(__file__).with_name("data") / "stopwords_changes.txt"
+
+
+def _changes() -> tuple[set[str], set[str]]:
+    """(words to add, words to drop with all their forms) from the data file."""
+    added: set[str] = set()
+    dropped: set[str] = set()
+    for line in _CHANGES.read_text("utf-8").splitlines():
+        sign, _, word = line.strip().partition(" ")
+        if sign == "+" and word:
+            added.add(word.strip())
+        elif sign == "-" and word:
+            word = word.strip()
+            dropped.update(arabicstopwords.stopword_forms(word) or (), (word,))
+    return added, dropped
+
+
 @cache
 def _lists() -> tuple[frozenset[str], frozenset[str]]:
-    words = arabicstopwords.stopwords_list()
+    added, dropped = _changes()
+    words = (set(arabicstopwords.stopwords_list()) - dropped) | added
     return frozenset(prepare(w) for w in words), frozenset(normalize(w) for w in words)
 
 

@@ -25,6 +25,7 @@ from search.metadata.sources import (
     canonical_source_or_self,
     canonical_sources,
     extract_sources,
+    source_label,
 )
 from search.metadata.title import extract_title
 
@@ -42,6 +43,7 @@ __all__ = [
     "extract_sources",
     "extract_title",
     "parse_date",
+    "source_label",
 ]
 
 

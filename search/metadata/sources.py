@@ -52,6 +52,9 @@ __all__ = [
 ]
 
 
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
 @dataclass(frozen=True, slots=True)
 class Outlet:
     """One outlet: its display name and every way raw text and data fields write it.
@@ -66,6 +69,14 @@ class Outlet:
     aliases: tuple[str, ...]
     weak: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def arabic_name(self) -> str:
+        """The name an Arabic reader sees: ``label``, else the first Arabic alias."""
+        if self.label:
+            return self.label
+        return next((a for a in self.aliases if _ARABIC.search(a)), self.name)
 
 
 _OUTLETS: tuple[Outlet, ...] = (
@@ -104,8 +115,9 @@ _OUTLETS: tuple[Outlet, ...] = (
             "Agence France-Presse",
             "Agence France Presse",
         ),
+        label="فرانس برس",
     ),
-    Outlet("DPA", ("د ب أ", "الألمانية", "وكالة الأنباء الألمانية", "DPA")),
+    Outlet("DPA", ("د ب أ", "الألمانية", "وكالة الأنباء الألمانية", "DPA"), label="الألمانية"),
     Outlet("Anadolu", ("الأناضول", "وكالة الأناضول", "الاناضول للأنباء", "Anadolu", "AA")),
     Outlet("Xinhua", ("شينخوا", "وكالة شينخوا", "Xinhua")),
     Outlet("Bloomberg", ("بلومبرغ", "بلومبيرغ", "بلومبرج", "Bloomberg")),
@@ -136,8 +148,8 @@ _OUTLETS: tuple[Outlet, ...] = (
     Outlet("WAM", ("وام", "وكالة أنباء الإمارات", "WAM")),
     Outlet("QNA", ("قنا", "وكالة الأنباء القطرية", "QNA")),
     Outlet("KUNA", ("كونا", "وكالة الأنباء الكويتية", "KUNA")),
-    Outlet("BNA", ("وكالة أنباء البحرين", "BNA"), weak=("بنا",)),
-    Outlet("Petra", ("وكالة الأنباء الأردنية", "Petra"), weak=("بترا",)),
+    Outlet("BNA", ("وكالة أنباء البحرين", "BNA"), weak=("بنا",), label="بنا"),
+    Outlet("Petra", ("وكالة الأنباء الأردنية", "Petra"), weak=("بترا",), label="بترا"),
     Outlet("SANA", ("سانا", "الوكالة العربية السورية للأنباء", "SANA")),
     Outlet("MENA", ("أ ش أ", "وكالة أنباء الشرق الأوسط", "MENA")),
     # Broadcasters and sites
@@ -145,6 +157,7 @@ _OUTLETS: tuple[Outlet, ...] = (
         "France 24",
         ("فرانس24", "فرانس 24", "فرانس ٢٤", "France 24", "France24"),
         keys=("france24",),
+        label="فرانس 24",
     ),
     Outlet(
         "Al Jazeera",
@@ -173,6 +186,7 @@ _OUTLETS: tuple[Outlet, ...] = (
             "BBC News Arabic",
         ),
         keys=("bbc",),
+        label="بي بي سي عربي",
     ),
     Outlet(
         "Sky News Arabia",
@@ -191,6 +205,7 @@ _OUTLETS: tuple[Outlet, ...] = (
         ),
         weak=("العربية",),
         keys=("alarabia", "alarabiya"),
+        label="العربية",
     ),
     Outlet(
         "CNN",
@@ -206,35 +221,41 @@ _OUTLETS: tuple[Outlet, ...] = (
         ("صحيفة الشرق الأوسط", "جريدة الشرق الأوسط", "Asharq Al-Awsat", "aawsat.com"),
         weak=("الشرق الأوسط",),
         keys=("aawsat",),
+        label="الشرق الأوسط",
     ),
     Outlet(
         "Al Eqtisadiah",
         ("صحيفة الاقتصادية", "جريدة الاقتصادية", "Al Eqtisadiah", "aleqt.com"),
         weak=("الاقتصادية",),
         keys=("aleqtisadiya", "aleqt"),
+        label="الاقتصادية",
     ),
     Outlet(
         "Al-Jazirah",
         ("صحيفة الجزيرة", "جريدة الجزيرة", "Al-Jazirah", "al-jazirah.com"),
         keys=("aljazirah",),
+        label="صحيفة الجزيرة",
     ),
     Outlet(
         "Al-Madina",
         ("صحيفة المدينة", "جريدة المدينة", "Al-Madina", "al-madina.com"),
         weak=("المدينة",),
         keys=("almadina",),
+        label="المدينة",
     ),
     Outlet(
         "Al Riyadh",
         ("صحيفة الرياض", "جريدة الرياض", "Al Riyadh", "alriyadh.com"),
         weak=("الرياض",),
         keys=("alriyadh",),
+        label="الرياض",
     ),
     Outlet(
         "Al-Watan",
         ("صحيفة الوطن", "جريدة الوطن", "Al-Watan", "alwatan.com.sa"),
         weak=("الوطن",),
         keys=("alwatan",),
+        label="الوطن",
     ),
     Outlet(
         "Al-Weeam",
@@ -246,18 +267,21 @@ _OUTLETS: tuple[Outlet, ...] = (
         ("صحيفة اليوم", "جريدة اليوم", "Al-Yaum", "alyaum.com"),
         weak=("اليوم",),
         keys=("alyaum",),
+        label="اليوم",
     ),
     Outlet(
         "Arriyadi",
         ("صحيفة الرياضي", "Arriyadi", "arreyadi.com.sa"),
         weak=("الرياضي",),
         keys=("arreyadi", "arriyadi"),
+        label="الرياضي",
     ),
     Outlet(
         "Arriyadiyah",
         ("صحيفة الرياضية", "Arriyadiyah", "arriyadiyah.com"),
         weak=("الرياضية",),
         keys=("arriyadiyah", "arreyadiyah"),
+        label="الرياضية",
     ),
     Outlet("Okaz", ("عكاظ", "صحيفة عكاظ", "جريدة عكاظ", "Okaz", "okaz.com.sa"), keys=("okaz",)),
     Outlet("Sabq", ("سبق", "صحيفة سبق", "سبق الإلكترونية", "Sabq", "sabq.org"), keys=("sabq",)),
@@ -397,6 +421,14 @@ def canonical_source(name: str) -> str | None:
     :func:`canonical_source_or_self`).
     """
     return SOURCES.field_name(name)
+
+
+def source_label(name: str) -> str:
+    """The Arabic display name of a canonical source (the name itself if unknown)."""
+    return _ARABIC_NAMES.get(name, name)
+
+
+_ARABIC_NAMES = {outlet.name: outlet.arabic_name for outlet in SOURCES.outlets}
 
 
 def canonical_source_or_self(name: str) -> str:

@@ -1,0 +1,1 @@
+"""Browser tests (real Chromium) and the support shared by every web test."""

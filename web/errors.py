@@ -1,0 +1,69 @@
+"""Errors as a reader or an API client should see them.
+
+Under ``/api/`` every error is JSON (``{"error": "…", "status": 400}``) so a client can
+show the message; elsewhere it is an Arabic page in the site's layout, never a stack
+trace. A bad search parameter (the search layer's :class:`InvalidRequest`) is a 400 and
+a missing index a 503 (the server is up, the data is not yet): neither is a 500.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from search.searching import InvalidRequest
+from search.store import IndexMissing
+
+#: Arabic headings and explanations for the statuses a reader can meet.
+MESSAGES = {
+    400: ("طلب غير صالح", "في عنوان الصفحة قيمة لا نفهمها. عدّل البحث وحاول مرة أخرى."),
+    404: ("الصفحة غير موجودة", "لم نعثر على ما تبحث عنه. ربما حُذف المقال أو تغيّر عنوانه."),
+    405: ("طريقة غير مسموح بها", "هذه الصفحة لا تقبل هذا النوع من الطلبات."),
+    500: ("حدث خطأ غير متوقع", "حدث خلل من جهتنا أثناء تجهيز الصفحة. حاول مجددًا بعد قليل."),
+    503: ("البحث غير متاح مؤقتًا", "لم يُبنَ فهرس البحث بعد. حاول مجددًا بعد قليل."),
+}
+
+
+def wants_json() -> bool:
+    """API clients get JSON errors; people get pages."""
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str | None = None) -> tuple[Response | str, int]:
+    """The one place an error becomes a response."""
+    title, explanation = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    if wants_json():
+        return jsonify(error=message or title, status=status), status
+    return (
+        render_template(
+            "error.html", status=status, title=title, explanation=explanation, detail=message
+        ),
+        status,
+    )
+
+
+def handle_http(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    if error.code is None or error.code < 400:  # redirects raised as exceptions pass through
+        return error
+    # API clients get Werkzeug's or the view's explanation; pages show it only for a 400.
+    detail = error.description if wants_json() or error.code == 400 else None
+    return error_response(error.code, detail)
+
+
+def handle_invalid(error: InvalidRequest) -> tuple[Response | str, int]:
+    return error_response(400, str(error))
+
+
+def handle_missing(error: IndexMissing) -> tuple[Response | str, int]:
+    return error_response(503, str(error) if wants_json() else None)
+
+
+def handle_crash(error: InternalServerError) -> tuple[Response | str, int]:
+    return error_response(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InvalidRequest, handle_invalid)
+    app.register_error_handler(IndexMissing, handle_missing)
+    app.register_error_handler(InternalServerError, handle_crash)

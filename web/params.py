@@ -1,0 +1,114 @@
+"""Query strings in, search parameters and facet-link URLs out.
+
+``/search``, ``/api/search`` and ``/embed`` take the same parameters as
+``python -m search query``; the search layer validates them
+(:meth:`search.searching.SearchRequest.from_params`). This module only reshapes the query
+string: empty values are dropped (an HTML form submits ``from=&to=`` for untouched date
+fields, which means "no limit", not "bad date"), repeatable keys stay lists.
+
+The same reshaping builds the links of the page: every facet, sort and page link is the
+current URL with one change, so each state of the page has its own shareable URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import Flask, request, url_for
+from werkzeug.datastructures import MultiDict
+
+#: The parameters the search layer understands, in the order URLs are written.
+SEARCH_KEYS = (
+    "q",
+    "source",
+    "category",
+    "year",
+    "month",
+    "from",
+    "to",
+    "sort",
+    "mode",
+    "per_page",
+    "page",
+)
+REPEATABLE = frozenset({"source", "category"})
+#: Changing anything but the page starts over from the first page.
+RESETS_PAGE = frozenset(SEARCH_KEYS) - {"page"}
+
+
+def clean_args(
+    args: MultiDict[str, str], keys: Iterable[str] = SEARCH_KEYS
+) -> dict[str, list[str]]:
+    """The non-empty values of ``keys``, stripped, in a stable order."""
+    cleaned: dict[str, list[str]] = {}
+    for key in keys:
+        values = [value.strip() for value in args.getlist(key)]
+        values = [value for value in values if value]
+        if values:
+            cleaned[key] = values if key in REPEATABLE else values[:1]
+    return cleaned
+
+
+def search_params(args: MultiDict[str, str]) -> dict[str, str | list[str]]:
+    """What :meth:`SearchRequest.from_params` takes: lists for repeatable keys, else strings."""
+    return {
+        key: values if key in REPEATABLE else values[0] for key, values in clean_args(args).items()
+    }
+
+
+def has_query(args: MultiDict[str, str]) -> bool:
+    """Whether the request asks for anything (else the page shows its welcome state)."""
+    return bool(clean_args(args, ("q", "source", "category", "year", "month", "from", "to")))
+
+
+def changed_args(
+    current: Mapping[str, list[str]], changes: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """``current`` with ``changes`` applied; ``None`` removes a key, a list replaces all values.
+
+    Keyword arguments cannot be named ``from``, so ``from_`` stands for ``from``.
+    """
+    result = {key: list(values) for key, values in current.items()}
+    for name, value in changes.items():
+        key = name.rstrip("_")
+        if value is None or value == [] or value == "":
+            result.pop(key, None)
+        elif isinstance(value, list | tuple):
+            result[key] = [str(v) for v in value]
+        else:
+            result[key] = [str(value)]
+    if "page" not in changes and any(name.rstrip("_") in RESETS_PAGE for name in changes):
+        result.pop("page", None)
+    return {key: result[key] for key in SEARCH_KEYS if key in result}
+
+
+def url_with(endpoint: str = "pages.search", **changes: Any) -> str:
+    """The current search's URL with ``changes`` (for facet, sort and page links).
+
+    Always a ``/search`` URL by default, also from ``/``: one canonical address per state.
+    """
+    args = changed_args(clean_args(request.args), changes)
+    return url_for(endpoint, **args)
+
+
+def toggled(values: Iterable[str], value: str) -> list[str]:
+    """``values`` with ``value`` added, or removed if present (a facet checkbox's link)."""
+    values = list(values)
+    return [v for v in values if v != value] if value in values else [*values, value]
+
+
+def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
+    """Page numbers to show around ``page``, with ``None`` where numbers are skipped."""
+    shown = sorted({1, pages, *range(max(1, page - width), min(pages, page + width) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(number)
+    return [n for n in window if n is None or 1 <= n <= pages]
+
+
+def init_app(app: Flask) -> None:
+    """Give templates the link builders."""
+    app.jinja_env.globals.update(url_with=url_with, toggled=toggled, page_window=page_window)

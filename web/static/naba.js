@@ -1,0 +1,114 @@
+/* Naba's own page script: the little that htmx attributes cannot say.
+ *
+ * - Facet checkboxes and the "exact" toggle ([data-autosubmit]) submit their form on
+ *   change, so htmx (hx-trigger="submit" on the form) fetches the new results. Without
+ *   JavaScript the same form submits with its button.
+ * - The search box gets completions from /api/suggest in its <datalist>.
+ * - The search box follows the URL when results change under it (history, "did you
+ *   mean" link), but never while the reader is typing in it.
+ * - A search is not fetched twice when Enter follows typing.
+ * - On a phone the facet panel starts folded and stays as the reader left it.
+ * No eval, no inline code: the page's CSP allows only script files from this origin.
+ */
+(function () {
+  "use strict";
+
+  var NARROW = window.matchMedia("(max-width: 46rem)");
+  var facetsOpen = !NARROW.matches;
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.hasAttribute("data-autosubmit") && input.form) {
+      input.form.requestSubmit();
+    }
+  });
+
+  // --- completions ------------------------------------------------------------
+  var suggestTimer = null;
+  var suggestController = null;
+
+  function lastWord(text) {
+    var match = /(\S*)$/.exec(text);
+    return match ? match[1] : "";
+  }
+
+  function fillSuggestions(input, list, completions) {
+    var head = input.value.slice(0, input.value.length - lastWord(input.value).length);
+    list.replaceChildren();
+    completions.forEach(function (completion) {
+      var option = document.createElement("option");
+      // A completion of the last word becomes a completion of the whole query, so the
+      // browser (which matches options against the whole value) keeps showing it.
+      option.value = completion.indexOf(head) === 0 ? completion : head + completion;
+      list.appendChild(option);
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.suggestUrl || !input.list) return;
+    var list = input.list;
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(function () {
+      var word = lastWord(input.value);
+      if (word.length < 2) { list.replaceChildren(); return; }
+      if (suggestController) suggestController.abort();
+      suggestController = new AbortController();
+      var url = input.dataset.suggestUrl + "?q=" + encodeURIComponent(input.value);
+      fetch(url, { signal: suggestController.signal, headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+        .then(function (data) { fillSuggestions(input, list, data.suggestions || []); })
+        .catch(function () { /* aborted by newer typing, or offline: no completions */ });
+    }, 150);
+  });
+
+  // --- one fetch per search ----------------------------------------------------
+  // Enter right after typing submits at once; the typing's delayed trigger would then
+  // fetch the same results again and replace the list under the reader's focus. A
+  // typing-triggered request for the parameters just requested is dropped.
+  var lastRequest = null;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    var key = detail.path + "?" + new URLSearchParams(detail.formData || {}).toString();
+    if (detail.elt && detail.elt.id === "q" && key === lastRequest) {
+      event.preventDefault();
+      return;
+    }
+    lastRequest = key;
+  });
+
+  // --- keep the search box in step with the URL --------------------------------
+  function syncFromUrl(force) {
+    var params = new URLSearchParams(window.location.search);
+    var box = document.getElementById("q");
+    if (box && (force || document.activeElement !== box)) box.value = params.get("q") || "";
+    var exact = document.querySelector('input[name="mode"][value="exact"]');
+    if (exact) exact.checked = params.get("mode") === "exact";
+  }
+
+  document.addEventListener("htmx:pushedIntoHistory", function () { syncFromUrl(false); });
+  document.addEventListener("htmx:historyRestore", function () { syncFromUrl(true); });
+
+  // --- facet panel on narrow screens -------------------------------------------
+  function applyFacetState() {
+    document.querySelectorAll("details[data-collapsible]").forEach(function (details) {
+      if (NARROW.matches) details.open = facetsOpen;
+      else details.open = true;
+    });
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (details instanceof HTMLDetailsElement && details.hasAttribute("data-collapsible") && NARROW.matches) {
+      facetsOpen = details.open;
+    }
+  }, true);
+
+  document.addEventListener("htmx:afterSwap", applyFacetState);
+  NARROW.addEventListener("change", applyFacetState);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", applyFacetState);
+  } else {
+    applyFacetState();
+  }
+})();

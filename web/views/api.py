@@ -1,0 +1,81 @@
+"""The JSON API: the pages' data for programs, documented in ``docs/api.md``.
+
+``/api/search`` answers with exactly what ``python -m search query --json`` prints
+(:meth:`SearchResponse.to_dict`): the same parameters go through the same
+:meth:`SearchRequest.from_params`, so the web and the command line cannot disagree.
+Bad parameters are the search layer's :class:`InvalidRequest`, answered as a 400 JSON
+error by :mod:`web.errors`; CORS headers come from :func:`web.security.cors_headers`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from search.searching import (
+    SearchRequest,
+    get_document,
+    index_stats,
+    search,
+    suggest,
+)
+from search.store import IndexMissing
+from web.index import get_handle
+from web.params import search_params
+
+bp = Blueprint("api", __name__)
+
+SUGGEST_DEFAULT = 8
+SUGGEST_MAX = 20
+
+
+@bp.get("/api/search")
+def api_search() -> Response:
+    request_ = SearchRequest.from_params(search_params(request.args))
+    return jsonify(search(get_handle(), request_).to_dict())
+
+
+@bp.get("/api/doc/<path:doc_id>")
+def api_document(doc_id: str) -> Response:
+    """One document; ``?q=`` highlights the query's words in ``title`` and ``body_html``."""
+    doc = get_document(get_handle(), doc_id, request.args.get("q", "").strip() or None)
+    if doc is None:
+        abort(404, f"no document {doc_id!r}")
+    return jsonify(doc.to_dict())
+
+
+@bp.get("/api/suggest")
+def api_suggest() -> Response:
+    """Completions of a prefix for the search box.
+
+    ``format=opensearch`` answers ``[query, [completions]]``, the
+    ``application/x-suggestions+json`` shape browsers ask for.
+    """
+    q = request.args.get("q", "")
+    limit = request.args.get("limit", str(SUGGEST_DEFAULT))
+    if not limit.isdigit() or not 1 <= int(limit) <= SUGGEST_MAX:
+        abort(400, f"limit must be a whole number from 1 to {SUGGEST_MAX}")
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "opensearch"):
+        abort(400, "format must be json or opensearch")
+    completions = suggest(get_handle(), q.strip(), limit=int(limit)) if q.strip() else []
+    if fmt == "opensearch":
+        response = jsonify([q, completions])
+        response.mimetype = "application/x-suggestions+json"
+        return response
+    return jsonify(query=q, suggestions=completions)
+
+
+@bp.get("/api/stats")
+def api_stats() -> Response:
+    """Size and coverage of the index: documents, date range, documents per source."""
+    return jsonify(index_stats(get_handle()))
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """For load balancers: 200 while an index is being served, 503 before the first one."""
+    try:
+        documents = index_stats(get_handle())["documents"]
+    except IndexMissing as error:
+        return jsonify(status="unavailable", error=str(error)), 503
+    return jsonify(status="ok", documents=documents), 200

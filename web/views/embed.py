@@ -1,0 +1,73 @@
+"""The widget other sites embed: ``/embed`` (framed page) and ``/embed.js`` (its loader).
+
+A site owner pastes one ``<div data-naba-search>`` and one ``<script src=…/embed.js>``
+(``docs/embedding.md``). The script frames ``/embed``: a search box and a few results
+without the site's header and footer, whose links open the full article here, in a new
+tab. The framed page reports its height with ``postMessage`` so the iframe never shows
+a scrollbar. ``/embed`` is the one page other sites may frame (see
+:data:`web.security.EMBEDDABLE`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from search.searching import InvalidRequest, SearchRequest, search
+from web.assets import send_static
+from web.index import get_handle
+from web.params import clean_args, search_params
+from web.views.render import render_page
+
+bp = Blueprint("embed", __name__)
+
+THEMES = ("light", "dark")
+DEFAULT_LIMIT = 5
+#: What the widget passes on to the search layer; the rest of /search's options stay there.
+EMBED_KEYS = ("q", "source", "category", "mode")
+
+
+def widget_limit(value: str | None) -> int:
+    """``limit`` for the widget: a typo in a pasted snippet falls back to the default
+    rather than breaking someone else's page; large values are capped."""
+    cap = current_app.config["EMBED_MAX_LIMIT"]
+    if value is None or not value.strip().isdigit():
+        return DEFAULT_LIMIT
+    return max(1, min(int(value), cap))
+
+
+@bp.get("/embed", endpoint="frame")
+def frame() -> Response:
+    """The framed widget, whole or (for htmx) just its results."""
+    theme = request.args.get("theme")
+    theme = theme if theme in THEMES else None
+    limit = widget_limit(request.args.get("limit"))
+    args = clean_args(request.args, EMBED_KEYS)
+    q = request.args.get("q", "").strip()
+    response, error = None, None
+    if q:
+        params = search_params(request.args)
+        params = {k: v for k, v in params.items() if k in EMBED_KEYS}
+        params["per_page"] = str(limit)
+        try:
+            response = search(get_handle(), SearchRequest.from_params(params)).to_dict()
+        except InvalidRequest as exc:
+            error = str(exc)
+    return render_page(
+        "embed.html",
+        "results",
+        status=400 if error else 200,
+        q=q,
+        args=args,
+        theme=theme,
+        limit=limit,
+        pinned=args.get("source", []),
+        response=response,
+        error=error,
+    )
+
+
+@bp.get("/embed.js")
+def loader() -> Response:
+    """The loader script, at a stable URL site owners paste (so no fingerprint: an
+    hour's cache, then revalidation with the ETag)."""
+    return send_static("embed.js", max_age=3600)

@@ -1,0 +1,77 @@
+"""What people read: the search page, article pages and the OpenSearch description.
+
+``/`` and ``/search`` are one view: with nothing asked, the page welcomes the reader
+with the newest articles and the facets of the whole archive; with a query or a filter
+it shows results. Every link on the page is a full URL of a state (see
+:mod:`web.params`), so the page works without JavaScript and htmx only makes it faster.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from search.searching import (
+    InvalidRequest,
+    SearchRequest,
+    get_document,
+    index_stats,
+    more_like_this,
+    search,
+)
+from web.index import get_handle
+from web.params import clean_args, has_query, search_params, url_with
+from web.views.render import render_page
+
+bp = Blueprint("pages", __name__)
+
+#: Articles on the welcome page (no query): the newest ones.
+WELCOME_HITS = 10
+
+
+@bp.get("/", endpoint="home")
+@bp.get("/search", endpoint="search")
+def search_page() -> Response:
+    """The search page, whole or (for htmx) just its results block."""
+    asked = has_query(request.args)
+    params = search_params(request.args)
+    if not asked:
+        # Without words or filters relevance means nothing: show what is new.
+        params.setdefault("sort", "newest")
+        params.setdefault("per_page", str(WELCOME_HITS))
+    context: dict[str, Any] = {
+        "q": request.args.get("q", "").strip(),
+        "args": clean_args(request.args),
+        "asked": asked,
+        "response": None,
+        "error": None,
+    }
+    status = 200
+    try:
+        context["response"] = search(get_handle(), SearchRequest.from_params(params)).to_dict()
+    except InvalidRequest as error:
+        context["error"] = str(error)
+        status = 400
+    if not asked:
+        context["stats"] = index_stats(get_handle())
+    return render_page("search.html", "results", status=status, push_url=url_with(), **context)
+
+
+@bp.get("/doc/<path:doc_id>")
+def document(doc_id: str) -> str:
+    """One article; ``?q=`` (set by result links) highlights the query's words in it."""
+    q = request.args.get("q", "").strip() or None
+    handle = get_handle()
+    doc = get_document(handle, doc_id, q)
+    if doc is None:
+        abort(404)
+    similar = more_like_this(handle, doc_id, limit=5)
+    return render_template("doc.html", doc=doc.to_dict(), similar=similar, q=q or "")
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> Response:
+    """Lets browsers add Naba as a search engine, with suggestions as the user types."""
+    xml = render_template("opensearch.xml")
+    return Response(xml, mimetype="application/opensearchdescription+xml")
