@@ -24,8 +24,10 @@ from typing import Any
 from search import config, store
 from search.analysis import analyze, normalize, strip_marks, word_forms
 from search.engine import (
+    Engine,
     EngineHit,
     EngineQuery,
+    EngineResult,
     FacetSpec,
     Filters,
     Group,
@@ -240,6 +242,7 @@ class SearchResponse:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     warnings: list[str] = field(default_factory=list)
+    relaxed: bool = False
 
     @property
     def pages(self) -> int:
@@ -259,6 +262,7 @@ class SearchResponse:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "warnings": self.warnings,
+            "relaxed": self.relaxed,
         }
 
 
@@ -292,8 +296,9 @@ def search(handle: IndexHandle, request: SearchRequest) -> SearchResponse:
         sources=dataclasses.replace(filters, sources=()),
         dates=dataclasses.replace(filters, years=(), months=(), date_from=None, date_to=None),
     )
-    result = engine.search(
-        parsed.query,
+    result, relaxed = find(
+        engine,
+        parsed,
         filters,
         sort=request.sort,
         offset=(request.page - 1) * request.per_page,
@@ -302,8 +307,9 @@ def search(handle: IndexHandle, request: SearchRequest) -> SearchResponse:
     )
     highlighter = _highlighter(parsed)
     suggestion = None
-    if result.total < SUGGEST_BELOW and parsed.words:
-        suggestion = _did_you_mean(engine, request, parsed, filters, result.total)
+    if (relaxed or result.total < SUGGEST_BELOW) and parsed.words:
+        strict_total = 0 if relaxed else result.total
+        suggestion = _did_you_mean(engine, request, parsed, filters, strict_total)
     return SearchResponse(
         query=request.q,
         total=result.total,
@@ -316,11 +322,41 @@ def search(handle: IndexHandle, request: SearchRequest) -> SearchResponse:
         facets=result.facets,
         suggestion=suggestion,
         warnings=parsed.warnings,
+        relaxed=relaxed,
     )
 
 
+def find(
+    engine: Engine,
+    parsed: ParsedQuery,
+    filters: Filters,
+    *,
+    sort: Sort,
+    offset: int,
+    limit: int,
+    facets: FacetSpec | None = None,
+) -> tuple[EngineResult, bool]:
+    """Run a parsed query; when too few words match anywhere, relax to any word.
+
+    A question or a pasted headline can share fewer words with every article
+    than :func:`~search.query.required_matches` asks for; an empty page is then
+    less useful than the documents with some of the words, ranked, and a
+    notice saying so (the response's ``relaxed``). Measured with ``python -m evaluation``
+    (``docs/quality.md``), which calls this function for every system.
+    """
+    result = engine.search(
+        parsed.query, filters, sort=sort, offset=offset, limit=limit, facets=facets
+    )
+    query = parsed.query
+    if result.total or query.min_match <= 1 or len(query.groups) < 2:
+        return result, False
+    any_word = dataclasses.replace(query, min_match=1)
+    relaxed = engine.search(any_word, filters, sort=sort, offset=offset, limit=limit, facets=facets)
+    return relaxed, bool(relaxed.total)
+
+
 def _did_you_mean(
-    engine: WhooshEngine,
+    engine: Engine,
     request: SearchRequest,
     parsed: ParsedQuery,
     filters: Filters,
@@ -430,7 +466,7 @@ def suggest(handle: IndexHandle, prefix: str, limit: int = 8) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _written_form(engine: WhooshEngine, exact: str) -> str:
+def _written_form(engine: Engine, exact: str) -> str:
     """How one article that contains the exact term writes it (marks removed)."""
     word = Word(exact, exact, exact)
     query = EngineQuery(groups=(Group((word,)),), min_match=1, mode="exact")
@@ -464,6 +500,7 @@ __all__ = [
     "InvalidRequest",
     "SearchRequest",
     "SearchResponse",
+    "find",
     "get_document",
     "index_stats",
     "more_like_this",

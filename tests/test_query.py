@@ -18,7 +18,10 @@ def groups(text: str) -> list[list[str]]:
     ]
 
 
-@pytest.mark.parametrize(("n", "needed"), [(0, 0), (1, 1), (2, 2), (3, 3), (4, 3), (5, 4), (8, 6)])
+@pytest.mark.parametrize(
+    ("n", "needed"),
+    [(0, 0), (1, 1), (2, 2), (3, 2), (4, 2), (6, 2), (7, 3), (8, 3), (10, 4)],
+)
 def test_required_matches(n: int, needed: int) -> None:
     assert required_matches(n) == needed
 

@@ -264,3 +264,25 @@ def test_stats_command(seeds_index: Path) -> None:
     assert data["documents"] == 5
     assert data["date_min"] == "2023-08-16"
     assert data["sources"]["Reuters"] >= 2 and data["sources"]["AFP"] == 2
+
+
+def test_when_no_document_has_enough_words_any_word_is_shown_with_a_notice(
+    handle: IndexHandle,
+) -> None:
+    # No seed has both words: the reader gets each story, and is told why.
+    response = run(handle, "لافروف جاكرتا", per_page=50)
+    assert response.relaxed and response.to_dict()["relaxed"] is True
+    assert ids(response) == {SEED_002, SEED_004}
+    # The relaxed search keeps the filters.
+    only_reuters = run(handle, "لافروف جاكرتا", source="Reuters", per_page=50)
+    assert ids(only_reuters) == {SEED_004}
+    assert not run(handle, "لافروف بيونغ").relaxed
+
+
+def test_the_engine_returns_nothing_when_nothing_has_enough_words(handle: IndexHandle) -> None:
+    from search.engine import Filters
+    from search.query import parse_query
+
+    parsed = parse_query("لافروف جاكرتا")
+    result = handle.engine.search(parsed.query, Filters(), sort="relevance", offset=0, limit=10)
+    assert result.total == 0 and result.hits == []
