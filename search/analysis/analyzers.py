@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
 
@@ -33,11 +34,11 @@ TOKEN_PATTERN = rf"\d+(?:[.,\u066b\u066c]\d+)+|[\w{_MARKS}\u200b-\u200f\u2060]+"
 _WORD_CACHE_SIZE = 1 << 18
 
 
-@dataclass(frozen=True, slots=True)
-class WordForms:
+class WordForms(NamedTuple):
     """What one surface word becomes: its exact term, its stemmed term, and
     whether the stemmed field drops it as a stop word. An empty ``exact``
-    means the token has nothing searchable (a lone tatweel)."""
+    means the token has nothing searchable (a lone tatweel). A named tuple
+    because one is built per distinct word of a corpus: it must be cheap."""
 
     exact: str
     term: str

@@ -54,6 +54,10 @@ _EXTRA_MARKS = re.compile(
 # keep apart (superscripts, compatibility digits in Latin text).
 _PRESENTATION_FORM = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 
+# A word of base Arabic letters, ASCII lower-case letters or digits only:
+# nothing in it needs more than the letter map.
+_PLAIN = re.compile("[\u0621-\u063a\u0641-\u064aa-z0-9]+")
+
 # Persian, Urdu and other Arabic-script letters that stand for an Arabic
 # letter in pasted text.
 _LETTER_MAP = str.maketrans(
@@ -95,6 +99,9 @@ def prepare(word: str) -> str:
     """
     if not word:
         return ""
+    if _PLAIN.fullmatch(word):
+        # Most words of a news text: base letters only, nothing to strip.
+        return word.translate(_LETTER_MAP)
     if _PRESENTATION_FORM.search(word):
         word = _PRESENTATION_FORM.sub(
             lambda m: unicodedata.normalize("NFKC", m.group()).replace(" ", ""), word

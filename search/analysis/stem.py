@@ -130,7 +130,7 @@ def _strip_suffixes(word: str) -> str:
     feminine = False
 
     # Pronoun.
-    for suffix in _PRONOUNS:
+    for suffix in _PRONOUNS if word.endswith(_PRONOUNS) else ():
         if (
             word.endswith(suffix)
             and len(word) - len(suffix) >= _MIN_STEM
@@ -146,7 +146,7 @@ def _strip_suffixes(word: str) -> str:
             break
 
     # Dual and plural.
-    for suffix in _NUMBER:
+    for suffix in _NUMBER if word.endswith(_NUMBER) else ():
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             word = word[: -len(suffix)]
             if fold(word) in PROTECTED:
@@ -192,20 +192,24 @@ def light_stem(word: str) -> str:
 
 def _stem(word: str) -> str:
     """Affixes in the order the module docstring gives, all but the accusative alef."""
+    whole = None
     if word[0] in "وفبلك":
         # والدة is not و + ال + دة, nor بريطانيا ب + ريطانيا: a word whose
         # first letter is its own wins over every prefix rule.
         whole = _strip_suffixes(word)
         if fold(whole) in FIRST_LETTER_STEMS or fold(word) in PROTECTED:
             return whole
-    for prefix in _ARTICLE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            return _strip_suffixes(word[len(prefix) :])
+    if word.startswith(_ARTICLE_PREFIXES):
+        for prefix in _ARTICLE_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+                return _strip_suffixes(word[len(prefix) :])
     # Bare proclitics: at most one of و/ف, then at most one of ب/ل/ك.
     for letters, min_rest in _BARE_PROCLITICS:
         if word[0] in letters and len(word) - 1 >= min_rest:
-            whole = _strip_suffixes(word)
-            if fold(whole) in FIRST_LETTER_STEMS or fold(word) in PROTECTED:
-                return whole
+            if whole is None:
+                whole = _strip_suffixes(word)
+                if fold(whole) in FIRST_LETTER_STEMS or fold(word) in PROTECTED:
+                    return whole
             word = word[1:]
+            whole = None
     return _strip_suffixes(word)
