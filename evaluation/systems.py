@@ -100,7 +100,7 @@ class BaselineEngine(WhooshEngine):
     title and body. Matching, minimum-should-match and ranking are inherited.
     """
 
-    def _clause(self, clause: Clause, mode: str) -> wq.Query:
+    def _clause(self, clause: Clause, mode: str, *, scoring: bool = True) -> wq.Query:
         if isinstance(clause, Phrase):
             # Stop words are not indexed here, so a phrase cannot be matched
             # on positions; all its words are required instead.

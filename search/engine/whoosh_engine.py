@@ -15,9 +15,10 @@ Fields (``python -m search stats`` shows what is in them):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import json
-import math
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -26,7 +27,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import exact_analyzer, stemmed_analyzer
@@ -156,6 +157,7 @@ class WhooshEngine:
         self._ix = ix
         self._searcher = ix.searcher(weighting=WEIGHTING)
         self._lock = threading.Lock()
+        self._column_cache: _Columns | None = None
 
     @classmethod
     def create(cls, path: Path) -> WhooshEngine:
@@ -222,33 +224,161 @@ class WhooshEngine:
         limit: int,
         facets: FacetSpec | None = None,
     ) -> EngineResult:
+        """Match, filter, count facets and rank, with Whoosh doing only what needs scoring.
+
+        Whoosh finds the documents that match the words (and scores one page
+        of them); filters and facet counts are set arithmetic over the
+        per-generation :class:`_Columns`, which is what keeps a query with
+        thousands of hits and three facets fast in pure Python.
+        """
         searcher = self._searcher
-        scoring_query, all_query = self._translate(query)
-        filter_query = self._filter_query(filters)
-        allowed = self._min_match_docs(searcher, query, filter_query)
-        if allowed is not None and not allowed:
-            # Whoosh reads an empty filter as "no filter": nothing qualifies, say so.
-            empty = {"sources": {}, "year": {}, "month": {}} if facets is not None else {}
-            return EngineResult(total=0, hits=[], facets=empty)
-        sortedby, score_at = self._sort_facet(searcher, sort, all_query)
-        kwargs: dict[str, Any] = {"sortedby": sortedby, "limit": offset + limit}
-        if allowed is not None:
-            kwargs["filter"] = allowed
-        elif filter_query is not None:
-            kwargs["filter"] = filter_query
-        if query.excluded:
-            kwargs["mask"] = wq.Or([self._clause(c, query.mode) for c in query.excluded])
-        results = searcher.search(scoring_query, **kwargs)
-        # With sortedby, Whoosh's "score" is the sort key; ScoreFacet's part
-        # of it is the negated score.
-        hits = [
-            EngineHit(_stored(hit.fields()), -float(hit.score[score_at]))
-            for hit in results[offset : offset + limit]
-        ]
-        result = EngineResult(total=len(results), hits=hits)
+        columns = self._columns()
+        scoring_query = self._translate(query)
+        matched, complete = self._matching_docs(searcher, query, columns)
+        hits_set = columns.restrict(matched, filters)
+        result = EngineResult(total=len(hits_set), hits=[])
         if facets is not None:
-            result.facets = self._facets(searcher, query, scoring_query, facets)
+            result.facets = self._facet_counts(columns, matched, facets)
+        if not hits_set or limit <= 0:
+            return result
+        window = offset + limit
+        if sort != "relevance" or not query.groups:
+            ordered = columns.by_date(hits_set, oldest=sort == "oldest", limit=window)
+            page = ordered[offset:window]
+            scores = self._scores(searcher, scoring_query, set(page)) if query.groups else {}
+            ranked = [(doc, scores.get(doc, 0.0)) for doc in page]
+        else:
+            tiers = [hits_set]
+            if complete is not None:
+                every_word = hits_set & complete
+                tiers = [every_word, hits_set - every_word]  # every word first
+            # One word, no filter, no exclusion: the hits are all the query matches.
+            whole = (
+                len(query.groups) == 1
+                and len(query.groups[0].alternatives) == 1
+                and not query.excluded
+                and len(hits_set) == len(matched)
+            )
+            ranked = []
+            for tier in tiers:
+                if len(ranked) >= window:
+                    break
+                if tier:
+                    ranked.extend(
+                        self._ranked(
+                            searcher,
+                            scoring_query,
+                            tier,
+                            window - len(ranked),
+                            columns,
+                            whole=whole,
+                        )
+                    )
+            ranked = ranked[offset:window]
+        result.hits = [
+            EngineHit(_stored(searcher.stored_fields(doc)), score) for doc, score in ranked
+        ]
         return result
+
+    def _columns(self) -> _Columns:
+        """Filter and facet values of every document of the current searcher, built once."""
+        searcher = self._searcher
+        with self._lock:
+            if self._column_cache is None or self._column_cache.searcher is not searcher:
+                self._column_cache = _Columns(searcher)
+            return self._column_cache
+
+    def _matching_docs(
+        self, searcher: Any, query: EngineQuery, columns: _Columns
+    ) -> tuple[set[int], set[int] | None]:
+        """Live documents matching the words (at least ``min_match`` groups), no filters,
+        and, when fewer than all groups are required, those that match every group."""
+        complete = None
+        if not query.groups:
+            matched = set(columns.live)
+        elif query.min_match >= len(query.groups):
+            groups = [self._group(g, query.mode, scoring=False) for g in query.groups]
+            matching = groups[0] if len(groups) == 1 else wq.And(groups)
+            matched = set(searcher.docs_for_query(matching))
+        else:
+            counts: Counter[int] = Counter()
+            for group in query.groups:
+                matching = self._group(group, query.mode, scoring=False)
+                counts.update(set(searcher.docs_for_query(matching)))
+            matched = {doc for doc, n in counts.items() if n >= query.min_match}
+            complete = {doc for doc, n in counts.items() if n == len(query.groups)}
+        if query.excluded and matched:
+            mask = wq.Or([self._clause(c, query.mode, scoring=False) for c in query.excluded])
+            matched -= set(searcher.docs_for_query(mask))
+        return matched, complete
+
+    @staticmethod
+    def _scores(searcher: Any, scoring_query: wq.Query, docs: set[int]) -> dict[int, float]:
+        """BM25F scores of exactly ``docs``, by skipping the query's matcher to each one.
+
+        Much cheaper than a filtered Whoosh search when ``docs`` is a small part of
+        what the words match (a long query's candidates are a few hundred of the
+        tens of thousands of documents its common words appear in).
+        """
+        matcher = scoring_query.matcher(searcher)
+        scores: dict[int, float] = {}
+        for doc in sorted(docs):
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == doc:
+                scores[doc] = float(matcher.score())
+        return scores
+
+    def _ranked(
+        self,
+        searcher: Any,
+        scoring_query: wq.Query,
+        docs: set[int],
+        k: int,
+        columns: _Columns,
+        *,
+        whole: bool = False,
+    ) -> list[tuple[int, float]]:
+        """The best ``k`` of ``docs`` by score; equal scores by date (newest), then id.
+
+        ``whole`` says ``docs`` is exactly what ``scoring_query`` matches.
+        """
+        if whole:
+            # ``docs`` is everything the query matches: Whoosh's own top-k skips
+            # low-scoring blocks; a few more than ``k`` let ties at the cut be
+            # ordered by date and id below.
+            results = searcher.search(scoring_query, limit=k + 10)
+            scores = {hit.docnum: float(hit.score) for hit in results}
+            docs = set(scores)
+        else:
+            scores = self._scores(searcher, scoring_query, docs)
+        return heapq.nsmallest(
+            k,
+            ((doc, scores.get(doc, 0.0)) for doc in docs),
+            key=lambda pair: (-round(pair[1], 6), *columns.newest_key(pair[0])),
+        )
+
+    @staticmethod
+    def _facet_counts(
+        columns: _Columns, matched: set[int], spec: FacetSpec
+    ) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        if spec.sources is not None:
+            base = columns.restrict(matched, spec.sources)
+            counts = {name: len(docs & base) for name, docs in columns.sources.items()}
+            out["sources"] = dict(
+                sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0]))
+            )
+        if spec.dates is not None:
+            base = columns.restrict(matched, spec.dates)
+            for name, values in (("year", columns.years), ("month", columns.months)):
+                counts = {key: len(docs & base) for key, docs in values.items()}
+                out[name] = dict(sorted(((k, v) for k, v in counts.items() if v), reverse=True))
+        return out
 
     def more_like_this(self, doc_id: str, limit: int) -> list[EngineHit]:
         searcher = self._searcher
@@ -306,7 +436,13 @@ class WhooshEngine:
 
     # --- query translation ------------------------------------------------
 
-    def _clause(self, clause: Clause, mode: str) -> wq.Query:
+    def _clause(self, clause: Clause, mode: str, *, scoring: bool = True) -> wq.Query:
+        """One word or phrase as a Whoosh query.
+
+        ``scoring=False`` leaves out the exact-field bonus terms: a document
+        with the exact word has its stem too, so they change scores, never
+        which documents match, and matching is cheaper without them.
+        """
         if isinstance(clause, Phrase):
             if len(clause.exacts) == 1:
                 return wq.Or([wq.Term(f, clause.exacts[0]) for f in ("title_exact", "body_exact")])
@@ -315,144 +451,101 @@ class WhooshEngine:
             return wq.Or(
                 [wq.Term("title_exact", clause.exact), wq.Term("body_exact", clause.exact)]
             )
+        stems = [wq.Term("title", clause.term), wq.Term("body", clause.term)]
+        if not scoring:
+            return wq.Or(stems)
         return wq.Or(
             [
-                wq.Term("title", clause.term),
-                wq.Term("body", clause.term),
+                *stems,
                 wq.Term("title_exact", clause.exact, boost=EXACT_BONUS),
                 wq.Term("body_exact", clause.exact, boost=EXACT_BONUS),
             ]
         )
 
-    def _group(self, group: Group, mode: str) -> wq.Query:
-        parts = [self._clause(c, mode) for c in group.alternatives]
+    def _group(self, group: Group, mode: str, *, scoring: bool = True) -> wq.Query:
+        parts = [self._clause(c, mode, scoring=scoring) for c in group.alternatives]
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
-    def _translate(self, query: EngineQuery) -> tuple[wq.Query, wq.Query | None]:
-        """The scoring query, and the query "every group matches" (None if they coincide)."""
+    def _translate(self, query: EngineQuery) -> wq.Query:
+        """The scoring query: BM25F over every group (which documents qualify is
+        decided by :meth:`_matching_docs`; scores only order them)."""
         groups = [self._group(g, query.mode) for g in query.groups]
         if not groups:
-            return wq.Every(), None
-        if query.min_match >= len(groups):
-            return (groups[0] if len(groups) == 1 else wq.And(groups)), None
-        return wq.Or(groups), wq.And(groups)
+            return wq.Every()
+        return groups[0] if len(groups) == 1 else wq.Or(groups)
+
+
+class _Columns:
+    """Per-document filter and facet values of one searcher's index, as sets and arrays.
+
+    Built from the small fields' posting lists (a few hundred terms) and two
+    sortable columns, once per index generation or commit; every query's
+    filters and facet counts are then set operations in C.
+    """
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.live = frozenset(reader.all_doc_ids())
+        self.sources = self._postings(reader, "sources")
+        self.years = self._postings(reader, "year")
+        self.months = self._postings(reader, "month")
+        self.categories = self._postings(reader, "category")
+        count = reader.doc_count_all()
+        has_date = reader.column_reader("has_date")
+        dates = reader.column_reader("date")
+        ids = reader.column_reader("id")
+        self.ordinal = [self._ordinal(dates, has_date, doc) for doc in range(count)]
+        self.ids = [ids[doc] for doc in range(count)]
+        self._dated = sorted((o, d) for d, o in enumerate(self.ordinal) if o and d in self.live)
 
     @staticmethod
-    def _filter_query(filters: Filters) -> wq.Query | None:
-        parts: list[wq.Query] = []
-        if filters.sources:
-            parts.append(wq.Or([wq.Term("sources", s) for s in filters.sources]))
-        if filters.years:
-            parts.append(wq.Or([wq.Term("year", f"{y:04d}") for y in filters.years]))
-        if filters.months:
-            parts.append(wq.Or([wq.Term("month", m) for m in filters.months]))
-        if filters.categories:
-            parts.append(wq.Or([wq.Term("category", c) for c in filters.categories]))
-        if filters.date_from or filters.date_to:
-            start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
-            end = dt.datetime.combine(filters.date_to, dt.time.max) if filters.date_to else None
-            parts.append(wq.DateRange("date", start, end))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
-
-    def _min_match_docs(
-        self, searcher: Any, query: EngineQuery, filter_query: wq.Query | None
-    ) -> set[int] | None:
-        """Documents matching at least ``min_match`` groups (and the filters).
-
-        Whoosh has no minimum-should-match, so long queries count, per
-        document, how many groups it matches. Only used when some but not all
-        groups are required (queries of four words or more).
-        """
-        n = len(query.groups)
-        if not n or query.min_match >= n:
-            return None
-        counts: Counter[int] = Counter()
-        for group in query.groups:
-            counts.update(set(searcher.docs_for_query(self._group(group, query.mode))))
-        allowed = {doc for doc, matched in counts.items() if matched >= query.min_match}
-        if filter_query is not None and allowed:
-            allowed &= set(searcher.docs_for_query(filter_query))
-        return allowed
+    def _ordinal(dates: Any, has_date: Any, doc: int) -> int:
+        """The document's day number, 0 when undated (Whoosh's missing date overflows)."""
+        if not has_date[doc]:
+            return 0
+        try:
+            return dates[doc].toordinal()
+        except (OverflowError, AttributeError):
+            return 0
 
     @staticmethod
-    def _sort_facet(
-        searcher: Any, sort: Sort, all_query: wq.Query | None
-    ) -> tuple[sorting.MultiFacet, int]:
-        """The sort facets, and where the score sits in a hit's sort key.
-
-        Ties are broken by date (newest first), then id, so the order of
-        equal-scoring results is stable from one page to the next.
-        """
-        score = sorting.ScoreFacet()
-        by_id = sorting.FieldFacet("id")
-        if sort == "newest":
-            facets = [sorting.FieldFacet("date", reverse=True), score, by_id]
-        elif sort == "oldest":
-            # Undated documents last: has_date first, descending.
-            facets = [
-                sorting.FieldFacet("has_date", reverse=True),
-                sorting.FieldFacet("date"),
-                score,
-                by_id,
-            ]
-        else:
-            facets = [score, sorting.FieldFacet("date", reverse=True), by_id]
-            if all_query is not None:
-                complete = set(searcher.docs_for_query(all_query))
-                # Documents with every word come first, then by score.
-                facets.insert(0, sorting.FunctionFacet(lambda _s, doc: 0 if doc in complete else 1))
-        return sorting.MultiFacet(facets), facets.index(score)
-
-    def _facets(
-        self, searcher: Any, query: EngineQuery, scoring_query: wq.Query, spec: FacetSpec
-    ) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        mask = (
-            wq.Or([self._clause(c, query.mode) for c in query.excluded]) if query.excluded else None
-        )
-
-        def count(filters: Filters, facet_fields: dict[str, Any]) -> dict[str, dict[str, int]]:
-            filter_query = self._filter_query(filters)
-            allowed = self._min_match_docs(searcher, query, filter_query)
-            if allowed is not None and not allowed:
-                return {name: {} for name in facet_fields}
-            kwargs: dict[str, Any] = {
-                "limit": 1,
-                "groupedby": facet_fields,
-                "maptype": sorting.Count,
-            }
-            if allowed is not None:
-                kwargs["filter"] = allowed
-            elif filter_query is not None:
-                kwargs["filter"] = filter_query
-            if mask is not None:
-                kwargs["mask"] = mask
-            results = searcher.search(scoring_query, **kwargs)
-            return {
-                name: {
-                    str(k): v
-                    for k, v in sorted(results.groups(name).items(), key=lambda kv: str(kv[0]))
-                    if k  # undated documents have no year or month: no facet value
-                }
-                for name in facet_fields
-            }
-
-        if spec.sources is not None:
-            sources = count(
-                spec.sources, {"sources": sorting.FieldFacet("sources", allow_overlap=True)}
-            )["sources"]
-            out["sources"] = dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])))
-        if spec.dates is not None:
-            dates = count(
-                spec.dates,
-                {"year": sorting.FieldFacet("year"), "month": sorting.FieldFacet("month")},
-            )
-            out["year"] = dict(sorted(dates["year"].items(), reverse=True))
-            out["month"] = dict(sorted(dates["month"].items(), reverse=True))
+    def _postings(reader: Any, field: str) -> dict[str, frozenset[int]]:
+        out = {}
+        for term in reader.lexicon(field):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            out[text] = frozenset(reader.postings(field, term).all_ids())
         return out
 
+    def restrict(self, docs: set[int], filters: Filters) -> set[int]:
+        """``docs`` that pass ``filters`` (values within one filter are alternatives)."""
+        result = docs
+        for values, table in (
+            (filters.sources, self.sources),
+            (filters.years and [f"{y:04d}" for y in filters.years], self.years),
+            (filters.months, self.months),
+            (filters.categories, self.categories),
+        ):
+            if values:
+                allowed: set[int] = set()
+                for value in values:
+                    allowed |= table.get(value, frozenset())
+                result = result & allowed
+        if filters.date_from or filters.date_to:
+            low = filters.date_from.toordinal() if filters.date_from else 1
+            high = filters.date_to.toordinal() if filters.date_to else dt.date.max.toordinal()
+            start = bisect.bisect_left(self._dated, (low, -1))
+            end = bisect.bisect_right(self._dated, (high, len(self.ordinal)))
+            result = result & {doc for _, doc in self._dated[start:end]}
+        return result if result is not docs else set(docs)
 
-def pages(total: int, per_page: int) -> int:
-    return max(1, math.ceil(total / per_page)) if per_page else 1
+    def newest_key(self, doc: int) -> tuple[int, str]:
+        return (-self.ordinal[doc], self.ids[doc])
+
+    def by_date(self, docs: set[int], *, oldest: bool, limit: int) -> list[int]:
+        """The first ``limit`` of ``docs`` by date (undated last either way), then id."""
+        if oldest:
+            key = lambda doc: (self.ordinal[doc] == 0, self.ordinal[doc], self.ids[doc])  # noqa: E731
+        else:
+            key = self.newest_key
+        return heapq.nsmallest(limit, docs, key=key)
