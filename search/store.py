@@ -94,12 +94,38 @@ def remove_stale_generations(root: Path, keep: Path | None = None) -> list[Path]
     return removed
 
 
+#: File descriptors of the reindex locks this process holds (see :func:`_drop_locks_in_child`).
+_held_locks: set[int] = set()
+
+
+def _drop_locks_in_child() -> None:
+    """In a forked child, stop sharing the parent's reindex lock.
+
+    An ``flock`` belongs to the open file, which ``fork`` shares: without this, a
+    worker process forked during a reindex (Whoosh's multi-process writer) would keep
+    the lock alive after its parent was killed, and every later reindex would refuse.
+    The descriptor is pointed at ``/dev/null`` rather than closed, so the child's
+    Python file object stays valid.
+    """
+    for fd in list(_held_locks):
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+    _held_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 @contextlib.contextmanager
 def reindex_lock(root: Path, *, wait: bool = False) -> Iterator[None]:
     """Hold the index root's reindex lock: a second reindex refuses (or waits).
 
     ``flock`` is released by the kernel when the process dies, so a reindex
-    killed with SIGKILL never leaves a stale lock behind.
+    killed with SIGKILL never leaves a stale lock behind (forked workers do not
+    inherit it: :func:`_drop_locks_in_child`).
     """
     root.mkdir(parents=True, exist_ok=True)
     handle = open(root / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
@@ -119,6 +145,8 @@ def reindex_lock(root: Path, *, wait: bool = False) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}\n")
         handle.flush()
+        _held_locks.add(handle.fileno())
         yield
     finally:
+        _held_locks.discard(handle.fileno())
         handle.close()

@@ -1,0 +1,135 @@
+"""``python -m search reindex [PATH…]``: build or update the index from a corpus.
+
+Incremental by default (only new, changed and deleted documents); ``--full``
+rebuilds into a new generation and switches to it atomically. Progress goes to
+standard error (a bar on a terminal, a line every few seconds otherwise); the
+summary goes to standard output, as JSON with ``--json``.
+
+Exit codes, for scripts and ``make index``:
+
+* 0: the index is up to date (even if some files could not be read: they are
+  listed, and their previously indexed documents kept);
+* 1: nothing could be indexed (no readable document);
+* 2: usage error, or a corpus PATH that does not exist (the index is not touched);
+* 75 (``EX_TEMPFAIL``): another reindex of the same index is running; try again,
+  or pass ``--wait``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Iterator
+
+from search import config, store
+from search.corpus import FieldMap
+from search.indexing import CorpusMissing, default_procs, reindex
+
+EX_TEMPFAIL = 75
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "reindex",
+        help="build or update the index from the corpus (incremental unless --full)",
+        description=(
+            "Index the corpus: files, folders and archives (default $NABA_CORPUS or corpus/). "
+            "Only new, changed and deleted documents are written unless --full is given. "
+            "Exit status: 0 ok, 1 nothing indexed, 2 usage error or missing PATH, "
+            "75 another reindex is running."
+        ),
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="file, folder or archive (default: the corpus)"
+    )
+    parser.add_argument("--index", help="index directory (default $NABA_INDEX or index/)")
+    parser.add_argument(
+        "--full", action="store_true", help="rebuild from scratch into a new generation"
+    )
+    parser.add_argument(
+        "--wait", action="store_true", help="wait for a running reindex instead of refusing"
+    )
+    parser.add_argument(
+        "--procs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"indexing processes (default {default_procs()}: one per core, at most 2)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=FIELD",
+        help=(
+            "read attribute NAME (id, title, body, date, source, url, category) from record "
+            "field FIELD (comma-separated alternatives; empty to ignore); repeatable"
+        ),
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        field_map = FieldMap.parse(args.field)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.procs is not None and args.procs < 1:
+        print("error: --procs must be 1 or more", file=sys.stderr)
+        return 2
+    paths = config.corpus_paths(args.paths or None)
+    with _logging_to_stderr():
+        try:
+            summary = reindex(
+                paths,
+                index_root=config.index_dir(args.index),
+                full=args.full,
+                procs=args.procs,
+                wait=args.wait,
+                field_map=field_map,
+            )
+        except CorpusMissing as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        except store.ReindexRunning as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EX_TEMPFAIL
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        print(summary.format())
+    if not summary.ok:
+        print(f"error: nothing indexed: {summary.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+@contextlib.contextmanager
+def _logging_to_stderr() -> Iterator[None]:
+    """Progress lines and read problems on standard error, through the progress bar."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    loggers = [logging.getLogger("search.indexing"), logging.getLogger("search.corpus")]
+    saved = [(lg.level, lg.propagate) for lg in loggers]
+    for lg, level in zip(loggers, (logging.INFO, logging.WARNING), strict=True):
+        lg.addHandler(handler)
+        lg.setLevel(level)
+        lg.propagate = False
+    try:
+        if sys.stderr.isatty():
+            from tqdm.contrib.logging import logging_redirect_tqdm
+
+            with logging_redirect_tqdm(loggers=loggers):
+                yield
+        else:
+            yield
+    finally:
+        for lg, (level, propagate) in zip(loggers, saved, strict=True):
+            lg.removeHandler(handler)
+            lg.setLevel(level)
+            lg.propagate = propagate
