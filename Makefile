@@ -41,8 +41,13 @@ lint: dev-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: dev-deps
+$(VENV)/.bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@ $(VENV)/.dev $(VENV)/.runtime
+
+bench: $(VENV)/.bench
 	$(PY) -m benchmarks
+	$(PY) -m benchmarks.load
 
 # Retrieval quality on the Arabic test collections in ../shared/eval.
 eval: dev-deps

@@ -26,16 +26,13 @@ from search.analysis import analyze, normalize, strip_marks, word_forms
 from search.engine import (
     Engine,
     EngineHit,
-    EngineQuery,
     EngineResult,
     FacetSpec,
     Filters,
-    Group,
     Mode,
     Sort,
     StoredDocument,
     WhooshEngine,
-    Word,
 )
 from search.highlight import Highlighter, highlight_all, snippet
 from search.metadata import canonical_source_or_self, source_label
@@ -50,6 +47,7 @@ MODES: tuple[Mode, ...] = ("stemmed", "exact")
 # "Did you mean" is offered when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
+_ARTICLES = frozenset({"ال", "وال", "بال", "فال", "كال", "لل"})
 
 
 class InvalidRequest(ValueError):
@@ -451,8 +449,8 @@ def suggest(handle: IndexHandle, prefix: str, limit: int = 8) -> list[str]:
         return []
     typed = strip_marks(words[-1][:64])
     folded = normalize(typed)
-    if len(folded) < 2:
-        return []
+    if len(folded) < 2 or folded in _ARTICLES:
+        return []  # too short, or the article alone: thousands of words start so
     head = " ".join(words[:-1])
     engine = handle.engine
     completions = []
@@ -468,14 +466,11 @@ def suggest(handle: IndexHandle, prefix: str, limit: int = 8) -> list[str]:
 @lru_cache(maxsize=4096)
 def _written_form(engine: Engine, exact: str) -> str:
     """How one article that contains the exact term writes it (marks removed)."""
-    word = Word(exact, exact, exact)
-    query = EngineQuery(groups=(Group((word,)),), min_match=1, mode="exact")
-    found = engine.search(query, Filters(), sort="relevance", offset=0, limit=1)
-    for hit in found.hits:
-        for text in (hit.document.title, hit.document.body):
-            for token in analyze(text):
-                if token.exact == exact:
-                    return strip_marks(token.text)
+    doc = engine.example(exact)
+    for text in (doc.title, doc.body) if doc else ():
+        for token in analyze(text):
+            if token.exact == exact:
+                return strip_marks(token.text)
     return exact
 
 

@@ -63,7 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import assets, errors, formatting, index, params, security
+    from web import assets, errors, formatting, index, limits, params, security
     from web.views import api, embed, pages
 
     index.init_app(app)
@@ -72,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     params.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)  # after errors: its 429 handler is the more specific one
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(embed.bp)

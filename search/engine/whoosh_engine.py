@@ -400,6 +400,14 @@ class WhooshEngine:
         reader = self._searcher.reader()
         return reader.terms_within("body_exact", exact, max_distance)
 
+    def example(self, exact: str) -> StoredDocument | None:
+        """Some document containing the exact term (to show how articles write it)."""
+        searcher = self._searcher
+        for field in ("title_exact", "body_exact"):
+            for doc in searcher.docs_for_query(wq.Term(field, exact)):
+                return _stored(searcher.stored_fields(doc))
+        return None
+
     def complete(self, prefix: str, limit: int) -> list[str]:
         reader = self._searcher.reader()
         counts: Counter[str] = Counter()

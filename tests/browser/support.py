@@ -95,8 +95,13 @@ def shared_index() -> Path:
 
 
 def make_app(index: Path | None = None, **config: Any) -> Flask:
-    """The real app on ``index`` (default: the shared one), as tests configure it."""
-    settings = {"TESTING": True, "INDEX": str(index or shared_index())}
+    """The real app on ``index`` (default: the shared one), as tests configure it.
+
+    Rate limiting is off unless a test turns it on (``RATELIMIT_ENABLED=True``): the
+    web tests send hundreds of requests from one address, and tests/test_web_limits.py
+    covers the limiter itself.
+    """
+    settings = {"TESTING": True, "INDEX": str(index or shared_index()), "RATELIMIT_ENABLED": False}
     settings.update(config)
     return create_app(settings)
 
