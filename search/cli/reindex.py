@@ -99,6 +99,15 @@ def run(args: argparse.Namespace) -> int:
         except store.ReindexRunning as error:
             print(f"error: {error}", file=sys.stderr)
             return EX_TEMPFAIL
+        except OSError as error:
+            # A full disk, a file-size limit, a permission: the write failed, and
+            # the unfinished generation or commit was never made live.
+            print(
+                f"error: reindex failed while writing the index: {error}; "
+                "the previous index is unchanged and still serving",
+                file=sys.stderr,
+            )
+            return 1
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:

@@ -16,6 +16,24 @@ if TYPE_CHECKING:
     from search.corpus.records import FieldMap
 
 
+#: The longest body one article may have. News articles run to tens of
+#: thousands of characters; a multi-megabyte "article" is a dump or a mistake,
+#: and indexing it as one document would make every query that touches it slow.
+MAX_ARTICLE_CHARS = 1_000_000
+
+
+def too_long(body: str, origin: str, ctx: ReadContext) -> bool:
+    """Report and refuse a body longer than :data:`MAX_ARTICLE_CHARS`."""
+    if len(body) <= MAX_ARTICLE_CHARS:
+        return False
+    ctx.report.skip(
+        origin,
+        "too large for one article",
+        f"{len(body):,} characters, more than {MAX_ARTICLE_CHARS:,}",
+    )
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One file or archive member to read.

@@ -45,7 +45,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TextIO
 
-from search.corpus.base import Entry, ReadContext
+from search.corpus.base import Entry, ReadContext, too_long
 from search.document import Document
 from search.metadata import canonical_sources, extract_metadata, parse_date
 
@@ -241,6 +241,8 @@ def record_to_document(
     if not body:
         tried = ", ".join(fmap.names("body")) or "(none)"
         ctx.report.skip(origin, "no body", f"tried {tried}; fields: {', '.join(record.keys())}")
+        return None
+    if too_long(body, origin, ctx):
         return None
     title = _text(record.first(fmap.names("title"))[1])
     url = _text(record.first(fmap.names("url"))[1]) or None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from search.corpus.base import Entry, ReadContext
+from search.corpus.base import Entry, ReadContext, too_long
 from search.document import Document
 from search.metadata import extract_metadata
 
@@ -48,6 +48,8 @@ def text_to_document(text: str, entry: Entry, ctx: ReadContext) -> Document | No
     body = rest.strip("\n").rstrip()
     if not body.strip():
         ctx.report.skip(entry.origin, "no body", "only a title line")
+        return None
+    if too_long(body, entry.origin, ctx):
         return None
     meta = extract_metadata(text, now=ctx.now)
     doc = Document(
