@@ -420,24 +420,18 @@ class WhooshEngine:
         return [term for term, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
 
     def stats(self) -> IndexStats:
-        searcher = self._searcher
-        sources: Counter[str] = Counter()
-        date_min = date_max = None
-        for fields in searcher.all_stored_fields():
-            for source in (fields.get("sources") or "").split(SOURCE_SEPARATOR):
-                if source:
-                    sources[source] += 1
-            date = fields.get("date")
-            if isinstance(date, dt.datetime):
-                day = date.date()
-                date_min = day if date_min is None or day < date_min else date_min
-                date_max = day if date_max is None or day > date_max else date_max
+        """From the per-generation columns: no stored field (no body) is read."""
+        columns = self._columns()
+        sources = {name: len(docs & columns.live) for name, docs in columns.sources.items()}
+        dated = columns.dated
         size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
         return IndexStats(
-            documents=searcher.doc_count(),
-            date_min=date_min,
-            date_max=date_max,
-            sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
+            documents=len(columns.live),
+            date_min=dt.date.fromordinal(dated[0][0]) if dated else None,
+            date_max=dt.date.fromordinal(dated[-1][0]) if dated else None,
+            sources=dict(
+                sorted(((k, v) for k, v in sources.items() if v), key=lambda kv: (-kv[1], kv[0]))
+            ),
             size_bytes=size,
             generation=self.path.name,
         )
@@ -505,7 +499,7 @@ class _Columns:
         ids = reader.column_reader("id")
         self.ordinal = [self._ordinal(dates, has_date, doc) for doc in range(count)]
         self.ids = [ids[doc] for doc in range(count)]
-        self._dated = sorted((o, d) for d, o in enumerate(self.ordinal) if o and d in self.live)
+        self.dated = sorted((o, d) for d, o in enumerate(self.ordinal) if o and d in self.live)
 
     @staticmethod
     def _ordinal(dates: Any, has_date: Any, doc: int) -> int:
@@ -542,9 +536,9 @@ class _Columns:
         if filters.date_from or filters.date_to:
             low = filters.date_from.toordinal() if filters.date_from else 1
             high = filters.date_to.toordinal() if filters.date_to else dt.date.max.toordinal()
-            start = bisect.bisect_left(self._dated, (low, -1))
-            end = bisect.bisect_right(self._dated, (high, len(self.ordinal)))
-            result = result & {doc for _, doc in self._dated[start:end]}
+            start = bisect.bisect_left(self.dated, (low, -1))
+            end = bisect.bisect_right(self.dated, (high, len(self.ordinal)))
+            result = result & {doc for _, doc in self.dated[start:end]}
         return result if result is not docs else set(docs)
 
     def newest_key(self, doc: int) -> tuple[int, str]:
