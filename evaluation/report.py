@@ -7,13 +7,14 @@ with the collection files in ``../shared/eval`` to read the questions.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
 import platform
 from importlib import metadata
 from pathlib import Path
+
+from benchmarks.common import cpu_model
 
 from .harness import METRICS, CollectionResult
 from .systems import SYSTEMS
@@ -35,15 +36,6 @@ def as_json(results: list[CollectionResult]) -> dict[str, dict[str, dict[str, fl
         c.name: {s: {m: round(r.metrics[m], ROUND) for m in METRICS} for s, r in c.systems.items()}
         for c in results
     }
-
-
-def cpu_model() -> str:
-    """The CPU's name from ``/proc/cpuinfo`` (or what :mod:`platform` knows)."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text("utf-8", "replace").splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def _version(package: str) -> str:

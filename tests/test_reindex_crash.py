@@ -290,6 +290,7 @@ def test_random_kills_never_leave_a_partial_index(index: Path, corpora: tuple[Pa
     random number of its progress lines (or not at all, if it finishes first): the index
     always holds exactly the old or the new set of documents."""
     seed = int(os.environ.get("NABA_CRASH_SEED") or random.randrange(1 << 30))
+    print(f"replay with NABA_CRASH_SEED={seed}")  # shown by pytest if the test fails
     rng = random.Random(seed)
     sizes = {corpora[0]: SMALL, corpora[1]: BIG}
     current = SMALL
