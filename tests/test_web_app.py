@@ -349,6 +349,17 @@ def test_hostile_document_pages_render_as_text(client: FlaskClient) -> None:
         assert_inert(text_of(response))
 
 
+def test_bidi_overrides_in_documents_are_not_rendered(client: FlaskClient) -> None:
+    pages = [
+        client.get("/search", query_string={"q": HOSTILE_WORD}),
+        client.get(f"/doc/{HOSTILE_TXT_ID}", query_string={"q": HOSTILE_WORD}),
+        client.get("/embed", query_string={"q": HOSTILE_WORD}),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert "\u202e" not in text_of(response), response.request.path
+
+
 def test_javascript_url_never_becomes_a_link(client: FlaskClient) -> None:
     html = text_of(client.get(f"/doc/{HOSTILE_URL_ID}"))
     assert "الرابط الأصلي" not in html

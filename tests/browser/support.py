@@ -38,6 +38,8 @@ CORPUS = ROOT / "corpus"
 #: Payloads that must only ever be shown as text.
 SCRIPT = "<script>window.__xss=1;alert(1)</script>"
 IMG = '"><img src=x onerror="window.__xss=1;alert(1)">'
+#: Right-to-left override: would make "txt.exe" display as "exe.txt".
+BIDI_OVERRIDE = "\u202e"
 #: A word only the hostile documents contain, to find them with a query.
 HOSTILE_WORD = "خبيثة"
 HOSTILE_TXT_ID = "hostile-article.txt"
@@ -51,10 +53,11 @@ def write_hostile_corpus(folder: Path) -> Path:
     hostile = folder / "hostile"
     hostile.mkdir(parents=True, exist_ok=True)
     (hostile / "hostile-article.txt").write_text(
-        f"مقالة {HOSTILE_WORD} {SCRIPT} {IMG}\n"
+        f"مقالة {HOSTILE_WORD} {SCRIPT} {IMG} {BIDI_OVERRIDE}txt.exe\n"
         "نشر بتاريخ 2023-05-01\n\n"
         f"هذه مقالة {HOSTILE_WORD} تحتوي على شيفرة {SCRIPT} وصورة {IMG} في نصها.\n\n"
-        f"وفقرة ثانية {HOSTILE_WORD} فيها <b>وسم</b> و&amp; ورمز <mark>مزيف</mark>.\n",
+        f"وفقرة ثانية {HOSTILE_WORD} فيها <b>وسم</b> و&amp; ورمز <mark>مزيف</mark>.\n\n"
+        f"وملف اسمه {BIDI_OVERRIDE}fdp.exe يبدو عكس حقيقته.\n",
         encoding="utf-8",
     )
     records = [
