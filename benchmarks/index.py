@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -96,8 +95,12 @@ def _memory(pid: int) -> tuple[int, int]:
 
 
 def run_measured(label: str, cmd: list[str]) -> Run:
-    """Run ``cmd`` from the repository root, sampling its process tree's memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run ``cmd`` from the repository root, sampling its process tree's memory.
+
+    The child is reaped with ``os.wait4``, whose resource usage covers that child and
+    the workers it waited for, and nothing else this benchmark ran before (unlike
+    ``RUSAGE_CHILDREN``, whose ``ru_maxrss`` is the largest of all children so far).
+    """
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -107,9 +110,11 @@ def run_measured(label: str, cmd: list[str]) -> Run:
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     peak = {"tree": 0, "process": 0}
+    done = threading.Event()
+    outputs: dict[str, bytes] = {}
 
     def sample() -> None:
-        while proc.poll() is None:
+        while not done.is_set():
             total = 0
             for pid in _tree(proc.pid):
                 rss, hwm = _memory(pid)
@@ -118,25 +123,33 @@ def run_measured(label: str, cmd: list[str]) -> Run:
             peak["tree"] = max(peak["tree"], total)
             time.sleep(SAMPLE_EVERY)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
+    def drain(name: str, stream: Any) -> None:
+        outputs[name] = stream.read()
+
+    threads = [
+        threading.Thread(target=sample, daemon=True),
+        threading.Thread(target=drain, args=("out", proc.stdout), daemon=True),
+        threading.Thread(target=drain, args=("err", proc.stderr), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
-    sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss of children is the largest single descendant: a floor for the peak.
-    peak["process"] = max(peak["process"], after.ru_maxrss * 1024)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    for thread in threads:
+        thread.join()
+    peak["process"] = max(peak["process"], usage.ru_maxrss * 1024)
     peak["tree"] = max(peak["tree"], peak["process"])
     return Run(
         label,
         proc.returncode,
         wall,
-        cpu,
+        usage.ru_utime + usage.ru_stime,
         peak["tree"],
         peak["process"],
-        out.decode("utf-8", "replace"),
-        err.decode("utf-8", "replace"),
+        outputs.get("out", b"").decode("utf-8", "replace"),
+        outputs.get("err", b"").decode("utf-8", "replace"),
     )
 
 

@@ -74,17 +74,17 @@ class ArabicFilter(Filter):
         stemmed = self.stemmed
         forms = word_forms
         for token in tokens:
-            word = forms(token.text)
-            if not word.exact:
+            exact, term, stopped = forms(token.text)  # unpacking: the hot path
+            if not exact:
                 continue
             if stemmed:
-                if word.stopped:
+                if stopped:
                     if token.removestops:
                         continue
                     token.stopped = True
-                token.text = word.term
+                token.text = term
             else:
-                token.text = word.exact
+                token.text = exact
             yield token
 
 
