@@ -77,7 +77,7 @@ def test_a_file_deleted_during_a_reindex_is_reported_not_fatal(tmp_path: Path) -
     _, err = process.communicate(timeout=300)
     assert process.returncode in (0, 1), err.decode()
     total = search(open_index(tmp_path / "ix"), SearchRequest(q="الطاقة")).total
-    assert count // 2 < total < count  # what was still there when read; never a crash
+    assert count // 2 < total <= count  # what was still there when read; never a crash
     assert b"Traceback" not in err
 
 
