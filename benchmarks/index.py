@@ -282,6 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     parallel_gain = one.wall / two.wall
     two_cpu = two.cpu / one.cpu
     rounds = args.rounds
+    busy = two.cpu / two.wall
+    contention = (
+        f" Other work on the machine took part of the second core here (cores busy {busy:.2f});"
+        " with both cores free, two processes nearly double the speed of one."
+        if busy < 1.8
+        else ""
+    )
     section = f"""## Indexing
 
 {machine_line(info)} Load average before/after: {load_before[0]:.1f} / {load_after[0]:.1f}
@@ -313,13 +320,10 @@ wall time, reading included.
   writer processes (`MpWriter`), which analyse and write one segment each, kept unmerged
   (merging would re-write every posting on one core). The extra CPU is pickling documents to
   the workers, each worker's own word memo, and two segments instead of one (hence the larger
-  index; searches read both). When both cores are free the second process nearly doubles the
-  speed: on a 3,940-article ANT slice, in alternated runs while developing this, one process
-  took 21–23 s, two 12–13.5 s, stock Whoosh 12 s; here other work on the machine took its
-  share. A pool of processes that each read and index half of the files (no pickling, reading
-  in parallel too) measured the same on that slice (11.9 s against 12.2 s, three alternated
-  runs each) and would need Whoosh internals to join the segments, so Naba uses Whoosh's own
-  multi-process writer.
+  index; searches read both).{contention} A pool of processes that each read and index half of
+  the files (no pickling, reading in parallel too) measured the same on a 3,940-article ANT
+  slice while developing this (11.9 s against 12.2 s, three alternated runs each) and would
+  need Whoosh internals to join the segments, so Naba uses Whoosh's own multi-process writer.
 * Goal peak memory < 1 GiB: {memory_verdict} (highest process-tree peak {mb(peak)}).
 
 Day to day (`make index` runs an incremental reindex of the same 2-process index):
