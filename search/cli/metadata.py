@@ -19,7 +19,8 @@ import logging
 import sys
 from pathlib import Path
 
-from search.corpus import FieldMap, ReadReport, read_corpus
+from search.cli._fields import add_field_option, parse_field_map
+from search.corpus import ReadReport, read_corpus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,16 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or archive")
-    parser.add_argument(
-        "--field",
-        action="append",
-        default=[],
-        metavar="NAME=FIELD",
-        help=(
-            "read attribute NAME (id, title, body, date, source, url, category) from record "
-            "field FIELD (comma-separated alternatives; empty to ignore); repeatable"
-        ),
-    )
+    add_field_option(parser)
     parser.add_argument(
         "--now",
         type=dt.date.fromisoformat,
@@ -57,10 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        field_map = FieldMap.parse(args.field)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+    field_map = parse_field_map(args)
+    if field_map is None:
         return 2
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:

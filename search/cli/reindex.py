@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator
 
 from search import config, store
-from search.corpus import FieldMap
+from search.cli._fields import add_field_option, parse_field_map
 from search.indexing import CorpusMissing, default_procs, reindex
 
 EX_TEMPFAIL = 75
@@ -60,24 +60,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"indexing processes (default {default_procs()}: one per core, at most 2)",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    parser.add_argument(
-        "--field",
-        action="append",
-        default=[],
-        metavar="NAME=FIELD",
-        help=(
-            "read attribute NAME (id, title, body, date, source, url, category) from record "
-            "field FIELD (comma-separated alternatives; empty to ignore); repeatable"
-        ),
-    )
+    add_field_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        field_map = FieldMap.parse(args.field)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+    field_map = parse_field_map(args)
+    if field_map is None:
         return 2
     if args.procs is not None and args.procs < 1:
         print("error: --procs must be 1 or more", file=sys.stderr)
