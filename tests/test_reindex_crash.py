@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,30 @@ def kill_when(proc: subprocess.Popen[bytes], pattern: str) -> str:
     raise AssertionError(f"the reindex ended (exit {proc.returncode}) before {pattern!r}:\n{tail}")
 
 
+@dataclass(frozen=True)
+class Killed:
+    """What a killed reindex left: the live generation before and after, and the count."""
+
+    before: Path
+    after: Path
+    documents: int
+
+
+def kill_and_check(index: Path, corpus: Path, pattern: str, *options: str) -> Killed:
+    """Reindex ``corpus`` into ``index`` in a real process, SIGKILL it at ``pattern``, and
+    check what must hold wherever it died: the lock comes free and the live generation
+    serves every document it holds.
+
+    Full and incremental runs die in the same way and differ only in which generation
+    and document counts are allowed after, so the caller checks those on the result.
+    """
+    before = store.live_generation(index)
+    kill_when(start(corpus, index, *options), pattern)
+    assert lock_is_free(index)
+    after = store.live_generation(index)
+    return Killed(before=before, after=after, documents=serves(index))
+
+
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A small corpus (the index that must survive) and a bigger one (the killed rebuild)."""
@@ -189,17 +214,14 @@ FULL_KILL_POINTS = {
 def test_a_full_rebuild_killed_at_any_point_leaves_a_complete_index(
     point: str, index: Path, corpora: tuple[Path, Path]
 ) -> None:
-    before = store.live_generation(index)
-    kill_when(start(corpora[1], index, "--full"), FULL_KILL_POINTS[point])
-    assert lock_is_free(index)
-    documents = serves(index)
-    if store.live_generation(index) == before:
-        assert documents == SMALL  # the old generation, untouched
+    killed = kill_and_check(index, corpora[1], FULL_KILL_POINTS[point], "--full")
+    if killed.after == killed.before:
+        assert killed.documents == SMALL  # the old generation, untouched
     else:
         assert point in ("switching", "cleaning up")  # the switch had happened
-        assert documents == BIG
+        assert killed.documents == BIG
     if point in ("adding", "committing"):
-        assert store.live_generation(index) == before
+        assert killed.after == killed.before
 
     # The next run cleans up after the killed one and completes.
     summary = reindex([corpora[1]], index_root=index, progress=False, full=True)
@@ -218,11 +240,9 @@ INCREMENTAL_KILL_POINTS = {
 def test_an_incremental_run_killed_at_any_point_leaves_the_last_commit(
     point: str, index: Path, corpora: tuple[Path, Path]
 ) -> None:
-    generation = store.live_generation(index)
-    kill_when(start(corpora[1], index), INCREMENTAL_KILL_POINTS[point])
-    assert lock_is_free(index)
-    assert store.live_generation(index) == generation
-    documents = serves(index)
+    killed = kill_and_check(index, corpora[1], INCREMENTAL_KILL_POINTS[point])
+    generation, documents = killed.before, killed.documents
+    assert killed.after == generation
     # Whoosh's commit is the rename of its new table of contents: before it, the last
     # commit; after it, the whole new one. Never anything in between.
     assert documents == SMALL if point == "adding" else documents in (SMALL, BIG)

@@ -1,4 +1,7 @@
-"""The JSON API: the same answers as the command line, 400s for bad parameters, CORS."""
+"""The JSON API: the same answers as the command line, 400s for bad parameters, CORS.
+
+``app`` and ``client`` (the real app on the shared index) come from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +16,6 @@ from flask.testing import FlaskClient
 from search.searching import MAX_PER_PAGE, SearchRequest, index_stats, open_index, search
 from tests.browser.support import HOSTILE_URL_ID, make_app, shared_index
 from tests.support import ROOT, run_cli
-
-
-@pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app()
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
 
 # --- /api/search -----------------------------------------------------------------
 

@@ -4,6 +4,7 @@ Covers the search page (results, facets, sort, pages, "did you mean", empty and 
 states, htmx fragments), article pages, error pages, escaping of hostile documents and
 queries, security headers, static files and ``flask reindex``. The JSON API is in
 ``test_web_api.py``, the widget in ``test_web_embed.py``, the browser in ``browser/``.
+``client`` (the real app on the shared index) comes from tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from search.searching import source_label
@@ -40,16 +40,6 @@ from tests.browser.support import (
 from tests.support import ROOT
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app()
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def text_of(response) -> str:

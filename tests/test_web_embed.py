@@ -1,24 +1,16 @@
-"""The embeddable widget: /embed (the only frameable page) and its loader /embed.js."""
+"""The embeddable widget: /embed (the only frameable page) and its loader /embed.js.
+
+``client`` (the real app on the shared index) comes from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.browser.support import HOSTILE_WORD, expected, make_app
-
-
-@pytest.fixture(scope="module")
-def app() -> Flask:
-    return make_app()
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_embed_may_be_framed_by_any_site_by_default(client: FlaskClient) -> None:

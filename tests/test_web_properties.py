@@ -1,7 +1,8 @@
 """Property-based tests of the web endpoints: whatever a client sends, no 5xx.
 
 ``make test`` runs a bounded number of examples; ``make fuzz`` raises
-``NABA_FUZZ_EXAMPLES`` to 10,000.
+``NABA_FUZZ_EXAMPLES`` to 10,000. The ``client`` fixture (tests/conftest.py) has rate
+limiting off, which these tests rely on: they send thousands of requests from one address.
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ import json
 import os
 import time
 
-import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.browser.support import make_app
 from tests.test_search_properties import QUERY
 
 EXAMPLES = int(os.environ.get("NABA_FUZZ_EXAMPLES", "200"))
@@ -36,11 +35,6 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@pytest.fixture(scope="module")
-def client() -> FlaskClient:
-    return make_app(RATELIMIT_ENABLED=False).test_client()
 
 
 @SETTINGS
