@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
+import numpy as np
 from whoosh.analysis import Analyzer, Filter, StandardAnalyzer, Token
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
@@ -46,6 +46,7 @@ from search.analysis.analyzers import tokenizer
 from search.document import Document
 from search.engine import Clause, EngineQuery, Group, Phrase, WhooshEngine, Word
 from search.engine.whoosh_engine import TITLE_BOOST, build_schema
+from search.engine.whoosh_reading import Snapshot
 from search.query import ParsedQuery, parse_query
 
 from .stemmers import STEMMERS
@@ -100,15 +101,16 @@ class BaselineEngine(WhooshEngine):
     title and body. Matching, minimum-should-match and ranking are inherited.
     """
 
-    def _clause(self, clause: Clause, mode: str, *, scoring: bool = True) -> wq.Query:
-        if isinstance(clause, Phrase):
-            # Stop words are not indexed here, so a phrase cannot be matched
-            # on positions; all its words are required instead.
-            parts: list[wq.Query] = [
-                wq.Or([wq.Term("title", t), wq.Term("body", t)]) for t in clause.exacts
-            ]
-            return parts[0] if len(parts) == 1 else wq.And(parts)
-        return wq.Or([wq.Term("title", clause.term), wq.Term("body", clause.term)])
+    def _clause(
+        self, snap: Snapshot, clause: Clause, mode: str, scores: np.ndarray | None
+    ) -> np.ndarray:
+        # Stop words are not indexed here, so a phrase cannot be matched on
+        # positions; all its words are required instead.
+        texts = clause.exacts if isinstance(clause, Phrase) else (clause.term,)
+        mask = np.ones(snap.size, bool)
+        for text in texts:
+            mask &= self._terms(snap, [("title", text, 1.0), ("body", text, 1.0)], scores)
+        return mask
 
 
 class PrivateRamStorage(RamStorage):

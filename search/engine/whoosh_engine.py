@@ -1,5 +1,7 @@
-"""The embedded Whoosh engine: schema, writing, and the translation of
-:class:`~.base.EngineQuery` into Whoosh queries.
+"""The embedded Whoosh engine: schema, writing, and answering an
+:class:`~.base.EngineQuery`: which terms of which fields each clause stands
+for, evaluated on the arrays of :mod:`.whoosh_reading` (Whoosh itself matches
+phrases, more-like-this, spelling neighbours and completions).
 
 Fields (``python -m search stats`` shows what is in them):
 
@@ -15,9 +17,7 @@ Fields (``python -m search stats`` shows what is in them):
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
 import json
 import threading
 from collections import Counter
@@ -25,11 +25,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from search import config
 from search.analysis import exact_analyzer, stemmed_analyzer
 from search.document import Document
 
@@ -40,12 +42,12 @@ from .base import (
     EngineResult,
     FacetSpec,
     Filters,
-    Group,
     IndexStats,
     Phrase,
     Sort,
     StoredDocument,
 )
+from .whoosh_reading import PostingCache, Snapshot, phrase_docs
 
 TITLE_BOOST = 2.5
 # Exact-word matches add a little to the stemmed score: a document with the
@@ -56,6 +58,9 @@ WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 SOURCE_SEPARATOR = ","
 # Whoosh's posting buffer per writing process, in MB (see WhooshEngine.writer).
 WRITER_LIMIT_MB = 64
+STEMMED_FIELDS = ("title", "body")
+EXACT_FIELDS = ("title_exact", "body_exact")
+SCORED_FIELDS = STEMMED_FIELDS + EXACT_FIELDS
 
 
 def build_schema() -> Schema:
@@ -157,7 +162,7 @@ class WhooshEngine:
         self._ix = ix
         self._searcher = ix.searcher(weighting=WEIGHTING)
         self._lock = threading.Lock()
-        self._column_cache: _Columns | None = None
+        self._snap: Snapshot | None = None
 
     @classmethod
     def create(cls, path: Path) -> WhooshEngine:
@@ -224,160 +229,145 @@ class WhooshEngine:
         limit: int,
         facets: FacetSpec | None = None,
     ) -> EngineResult:
-        """Match, filter, count facets and rank, with Whoosh doing only what needs scoring.
+        """Match, filter, count facets and rank as array operations (see :mod:`.whoosh_reading`).
 
-        Whoosh finds the documents that match the words (and scores one page
-        of them); filters and facet counts are set arithmetic over the
-        per-generation :class:`_Columns`, which is what keeps a query with
-        thousands of hits and three facets fast in pure Python.
+        Whoosh supplies the postings (and phrase matching); which documents
+        qualify, the facet counts over all of them and the top of the ranking
+        are computed on per-document arrays of the current snapshot.
         """
-        searcher = self._searcher
-        columns = self._columns()
-        scoring_query = self._translate(query)
-        matched, complete = self._matching_docs(searcher, query, columns)
-        hits_set = columns.restrict(matched, filters)
-        result = EngineResult(total=len(hits_set), hits=[])
+        snap = self._snapshot()
+        matched, complete, scores = self._evaluate(snap, query)
+        restriction = snap.restrict(filters)
+        hits = np.flatnonzero(matched if restriction is None else matched & restriction)
+        result = EngineResult(total=len(hits), hits=[])
         if facets is not None:
-            result.facets = self._facet_counts(columns, matched, facets)
-        if not hits_set or limit <= 0:
+            result.facets = self._facet_counts(snap, matched, facets)
+        if not len(hits) or limit <= 0:
             return result
         window = offset + limit
-        if sort != "relevance" or not query.groups:
-            ordered = columns.by_date(hits_set, oldest=sort == "oldest", limit=window)
-            page = ordered[offset:window]
-            scores = self._scores(searcher, scoring_query, set(page)) if query.groups else {}
-            ranked = [(doc, scores.get(doc, 0.0)) for doc in page]
+        if sort != "relevance" or scores is None:
+            page = snap.by_date(hits, oldest=sort == "oldest", limit=window)[offset:]
         else:
-            tiers = [hits_set]
-            if complete is not None:
-                every_word = hits_set & complete
-                tiers = [every_word, hits_set - every_word]  # every word first
-            # One word, no filter, no exclusion: the hits are all the query matches.
-            whole = (
-                len(query.groups) == 1
-                and len(query.groups[0].alternatives) == 1
-                and not query.excluded
-                and len(hits_set) == len(matched)
-            )
-            ranked = []
-            for tier in tiers:
-                if len(ranked) >= window:
-                    break
-                if tier:
-                    ranked.extend(
-                        self._ranked(
-                            searcher,
-                            scoring_query,
-                            tier,
-                            window - len(ranked),
-                            columns,
-                            whole=whole,
-                        )
-                    )
-            ranked = ranked[offset:window]
+            tier = np.zeros(len(hits)) if complete is None else (~complete[hits]).astype(float)
+            page = snap.by_score(hits, scores[hits], tier, window)[offset:]
+        searcher = snap.searcher
         result.hits = [
-            EngineHit(_stored(searcher.stored_fields(doc)), score) for doc, score in ranked
+            EngineHit(
+                _stored(searcher.stored_fields(int(doc))),
+                float(scores[doc]) if scores is not None else 0.0,
+            )
+            for doc in page
         ]
         return result
 
-    def _columns(self) -> _Columns:
-        """Filter and facet values of every document of the current searcher, built once."""
+    def _snapshot(self) -> Snapshot:
+        """The current searcher's arrays, built on its first query."""
         searcher = self._searcher
         with self._lock:
-            if self._column_cache is None or self._column_cache.searcher is not searcher:
-                self._column_cache = _Columns(searcher)
-            return self._column_cache
+            if self._snap is None or self._snap.searcher is not searcher:
+                self._snap = Snapshot(
+                    searcher,
+                    scored_fields=SCORED_FIELDS,
+                    cache=posting_cache(),
+                    b=WEIGHTING.B,
+                    k1=WEIGHTING.K1,
+                )
+            return self._snap
 
-    def _matching_docs(
-        self, searcher: Any, query: EngineQuery, columns: _Columns
-    ) -> tuple[set[int], set[int] | None]:
-        """Live documents matching the words (at least ``min_match`` groups), no filters,
-        and, when fewer than all groups are required, those that match every group."""
-        complete = None
+    def _evaluate(
+        self, snap: Snapshot, query: EngineQuery
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Live documents that match (at least ``min_match`` groups, none of the
+        excluded clauses), those that match every group when fewer are required,
+        and every document's score (None for a query without words)."""
         if not query.groups:
-            matched = set(columns.live)
-        elif query.min_match >= len(query.groups):
-            groups = [self._group(g, query.mode, scoring=False) for g in query.groups]
-            matching = groups[0] if len(groups) == 1 else wq.And(groups)
-            matched = set(searcher.docs_for_query(matching))
+            matched, complete, scores = snap.live, None, None
         else:
-            counts: Counter[int] = Counter()
+            scores = np.zeros(snap.size)
+            counts = np.zeros(snap.size, np.int16)
             for group in query.groups:
-                matching = self._group(group, query.mode, scoring=False)
-                counts.update(set(searcher.docs_for_query(matching)))
-            matched = {doc for doc, n in counts.items() if n >= query.min_match}
-            complete = {doc for doc, n in counts.items() if n == len(query.groups)}
-        if query.excluded and matched:
-            mask = wq.Or([self._clause(c, query.mode, scoring=False) for c in query.excluded])
-            matched -= set(searcher.docs_for_query(mask))
-        return matched, complete
+                in_group = np.zeros(snap.size, bool)
+                for clause in group.alternatives:
+                    in_group |= self._clause(snap, clause, query.mode, scores)
+                counts += in_group
+            required = min(max(query.min_match, 1), len(query.groups))
+            matched = (counts >= required) & snap.live
+            complete = counts == len(query.groups) if required < len(query.groups) else None
+        if query.excluded and matched.any():
+            excluded = np.zeros(snap.size, bool)
+            for clause in query.excluded:
+                excluded |= self._clause(snap, clause, query.mode, None)
+            matched = matched & ~excluded
+        return matched, complete, scores
+
+    def _clause(
+        self, snap: Snapshot, clause: Clause, mode: str, scores: np.ndarray | None
+    ) -> np.ndarray:
+        """The documents one word or phrase matches; adds its BM25F score to ``scores``.
+
+        A stemmed word matches on its stem in ``title``/``body``; its exact
+        form adds a small bonus (a document with the very word the reader
+        typed ranks above one with only a sibling form) but never decides
+        which documents match: a document with the exact word has its stem too.
+        """
+        if isinstance(clause, Phrase) and len(clause.exacts) > 1:
+            mask = np.zeros(snap.size, bool)
+            for field in EXACT_FIELDS:
+                docs = phrase_docs(snap.searcher, field, list(clause.exacts))
+                if not len(docs):
+                    continue
+                mask[docs] = True
+                if scores is not None:  # a phrase scores as its words, where it occurs
+                    words = np.zeros(snap.size)
+                    for exact in clause.exacts:
+                        term = snap.term(field, exact)
+                        words[term.docs] += term.scores
+                    scores[docs] += words[docs]
+            return mask
+        if isinstance(clause, Phrase):
+            matching = [(field, clause.exacts[0], 1.0) for field in EXACT_FIELDS]
+            bonus = []
+        elif mode == "exact" or clause.stopped:
+            matching = [(field, clause.exact, 1.0) for field in EXACT_FIELDS]
+            bonus = []
+        else:
+            matching = [(field, clause.term, 1.0) for field in STEMMED_FIELDS]
+            bonus = [(field, clause.exact, EXACT_BONUS) for field in EXACT_FIELDS]
+        mask = self._terms(snap, matching, scores)
+        if scores is not None:
+            for field, text, boost in bonus:
+                term = snap.term(field, text)
+                scores[term.docs] += boost * term.scores
+        return mask
 
     @staticmethod
-    def _scores(searcher: Any, scoring_query: wq.Query, docs: set[int]) -> dict[int, float]:
-        """BM25F scores of exactly ``docs``, by skipping the query's matcher to each one.
-
-        Much cheaper than a filtered Whoosh search when ``docs`` is a small part of
-        what the words match (a long query's candidates are a few hundred of the
-        tens of thousands of documents its common words appear in).
-        """
-        matcher = scoring_query.matcher(searcher)
-        scores: dict[int, float] = {}
-        for doc in sorted(docs):
-            if not matcher.is_active():
-                break
-            if matcher.id() < doc:
-                matcher.skip_to(doc)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == doc:
-                scores[doc] = float(matcher.score())
-        return scores
-
-    def _ranked(
-        self,
-        searcher: Any,
-        scoring_query: wq.Query,
-        docs: set[int],
-        k: int,
-        columns: _Columns,
-        *,
-        whole: bool = False,
-    ) -> list[tuple[int, float]]:
-        """The best ``k`` of ``docs`` by score; equal scores by date (newest), then id.
-
-        ``whole`` says ``docs`` is exactly what ``scoring_query`` matches.
-        """
-        if whole:
-            # ``docs`` is everything the query matches: Whoosh's own top-k skips
-            # low-scoring blocks; a few more than ``k`` let ties at the cut be
-            # ordered by date and id below.
-            results = searcher.search(scoring_query, limit=k + 10)
-            scores = {hit.docnum: float(hit.score) for hit in results}
-            docs = set(scores)
-        else:
-            scores = self._scores(searcher, scoring_query, docs)
-        return heapq.nsmallest(
-            k,
-            ((doc, scores.get(doc, 0.0)) for doc in docs),
-            key=lambda pair: (-round(pair[1], 6), *columns.newest_key(pair[0])),
-        )
+    def _terms(
+        snap: Snapshot, terms: list[tuple[str, str, float]], scores: np.ndarray | None
+    ) -> np.ndarray:
+        """The documents any of ``terms`` (field, text, boost) occurs in; adds their scores."""
+        mask = np.zeros(snap.size, bool)
+        for field, text, boost in terms:
+            term = snap.term(field, text)
+            mask[term.docs] = True
+            if scores is not None:
+                scores[term.docs] += boost * term.scores
+        return mask
 
     @staticmethod
     def _facet_counts(
-        columns: _Columns, matched: set[int], spec: FacetSpec
+        snap: Snapshot, matched: np.ndarray, spec: FacetSpec
     ) -> dict[str, dict[str, int]]:
+        """Each facet counted over the matches under the other facets' filters."""
         out: dict[str, dict[str, int]] = {}
         if spec.sources is not None:
-            base = columns.restrict(matched, spec.sources)
-            counts = {name: len(docs & base) for name, docs in columns.sources.items()}
-            out["sources"] = dict(
-                sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0]))
-            )
+            restriction = snap.restrict(spec.sources)
+            base = matched if restriction is None else matched & restriction
+            out["sources"] = snap.count_sources(base)
         if spec.dates is not None:
-            base = columns.restrict(matched, spec.dates)
-            for name, values in (("year", columns.years), ("month", columns.months)):
-                counts = {key: len(docs & base) for key, docs in values.items()}
-                out[name] = dict(sorted(((k, v) for k, v in counts.items() if v), reverse=True))
+            restriction = snap.restrict(spec.dates)
+            base = matched if restriction is None else matched & restriction
+            out["year"] = snap.count_codes(snap.years, snap.year_code, base)
+            out["month"] = snap.count_codes(snap.months, snap.month_code, base)
         return out
 
     def more_like_this(self, doc_id: str, limit: int) -> list[EngineHit]:
@@ -420,134 +410,29 @@ class WhooshEngine:
         return [term for term, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
 
     def stats(self) -> IndexStats:
-        """From the per-generation columns: no stored field (no body) is read."""
-        columns = self._columns()
-        sources = {name: len(docs & columns.live) for name, docs in columns.sources.items()}
-        dated = columns.dated
+        """From the snapshot's arrays: no stored field (no body) is read."""
+        snap = self._snapshot()
+        dated = snap.ordinal[snap.live & (snap.ordinal > 0)]
         size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
         return IndexStats(
-            documents=len(columns.live),
-            date_min=dt.date.fromordinal(dated[0][0]) if dated else None,
-            date_max=dt.date.fromordinal(dated[-1][0]) if dated else None,
-            sources=dict(
-                sorted(((k, v) for k, v in sources.items() if v), key=lambda kv: (-kv[1], kv[0]))
-            ),
+            documents=snap.live_count,
+            date_min=dt.date.fromordinal(int(dated.min())) if len(dated) else None,
+            date_max=dt.date.fromordinal(int(dated.max())) if len(dated) else None,
+            sources=snap.count_sources(snap.live),
             size_bytes=size,
             generation=self.path.name,
         )
 
-    # --- query translation ------------------------------------------------
 
-    def _clause(self, clause: Clause, mode: str, *, scoring: bool = True) -> wq.Query:
-        """One word or phrase as a Whoosh query.
-
-        ``scoring=False`` leaves out the exact-field bonus terms: a document
-        with the exact word has its stem too, so they change scores, never
-        which documents match, and matching is cheaper without them.
-        """
-        if isinstance(clause, Phrase):
-            if len(clause.exacts) == 1:
-                return wq.Or([wq.Term(f, clause.exacts[0]) for f in ("title_exact", "body_exact")])
-            return wq.Or([wq.Phrase(f, list(clause.exacts)) for f in ("title_exact", "body_exact")])
-        if mode == "exact" or clause.stopped:
-            return wq.Or(
-                [wq.Term("title_exact", clause.exact), wq.Term("body_exact", clause.exact)]
-            )
-        stems = [wq.Term("title", clause.term), wq.Term("body", clause.term)]
-        if not scoring:
-            return wq.Or(stems)
-        return wq.Or(
-            [
-                *stems,
-                wq.Term("title_exact", clause.exact, boost=EXACT_BONUS),
-                wq.Term("body_exact", clause.exact, boost=EXACT_BONUS),
-            ]
-        )
-
-    def _group(self, group: Group, mode: str, *, scoring: bool = True) -> wq.Query:
-        parts = [self._clause(c, mode, scoring=scoring) for c in group.alternatives]
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
-
-    def _translate(self, query: EngineQuery) -> wq.Query:
-        """The scoring query: BM25F over every group (which documents qualify is
-        decided by :meth:`_matching_docs`; scores only order them)."""
-        groups = [self._group(g, query.mode) for g in query.groups]
-        if not groups:
-            return wq.Every()
-        return groups[0] if len(groups) == 1 else wq.Or(groups)
+_cache: PostingCache | None = None
+_cache_lock = threading.Lock()
 
 
-class _Columns:
-    """Per-document filter and facet values of one searcher's index, as sets and arrays.
-
-    Built from the small fields' posting lists (a few hundred terms) and two
-    sortable columns, once per index generation or commit; every query's
-    filters and facet counts are then set operations in C.
-    """
-
-    def __init__(self, searcher: Any) -> None:
-        self.searcher = searcher
-        reader = searcher.reader()
-        self.live = frozenset(reader.all_doc_ids())
-        self.sources = self._postings(reader, "sources")
-        self.years = self._postings(reader, "year")
-        self.months = self._postings(reader, "month")
-        self.categories = self._postings(reader, "category")
-        count = reader.doc_count_all()
-        has_date = reader.column_reader("has_date")
-        dates = reader.column_reader("date")
-        ids = reader.column_reader("id")
-        self.ordinal = [self._ordinal(dates, has_date, doc) for doc in range(count)]
-        self.ids = [ids[doc] for doc in range(count)]
-        self.dated = sorted((o, d) for d, o in enumerate(self.ordinal) if o and d in self.live)
-
-    @staticmethod
-    def _ordinal(dates: Any, has_date: Any, doc: int) -> int:
-        """The document's day number, 0 when undated (Whoosh's missing date overflows)."""
-        if not has_date[doc]:
-            return 0
-        try:
-            return dates[doc].toordinal()
-        except (OverflowError, AttributeError):
-            return 0
-
-    @staticmethod
-    def _postings(reader: Any, field: str) -> dict[str, frozenset[int]]:
-        out = {}
-        for term in reader.lexicon(field):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            out[text] = frozenset(reader.postings(field, term).all_ids())
-        return out
-
-    def restrict(self, docs: set[int], filters: Filters) -> set[int]:
-        """``docs`` that pass ``filters`` (values within one filter are alternatives)."""
-        result = docs
-        for values, table in (
-            (filters.sources, self.sources),
-            (filters.years and [f"{y:04d}" for y in filters.years], self.years),
-            (filters.months, self.months),
-            (filters.categories, self.categories),
-        ):
-            if values:
-                allowed: set[int] = set()
-                for value in values:
-                    allowed |= table.get(value, frozenset())
-                result = result & allowed
-        if filters.date_from or filters.date_to:
-            low = filters.date_from.toordinal() if filters.date_from else 1
-            high = filters.date_to.toordinal() if filters.date_to else dt.date.max.toordinal()
-            start = bisect.bisect_left(self.dated, (low, -1))
-            end = bisect.bisect_right(self.dated, (high, len(self.ordinal)))
-            result = result & {doc for _, doc in self.dated[start:end]}
-        return result if result is not docs else set(docs)
-
-    def newest_key(self, doc: int) -> tuple[int, str]:
-        return (-self.ordinal[doc], self.ids[doc])
-
-    def by_date(self, docs: set[int], *, oldest: bool, limit: int) -> list[int]:
-        """The first ``limit`` of ``docs`` by date (undated last either way), then id."""
-        if oldest:
-            key = lambda doc: (self.ordinal[doc] == 0, self.ordinal[doc], self.ids[doc])  # noqa: E731
-        else:
-            key = self.newest_key
-        return heapq.nsmallest(limit, docs, key=key)
+def posting_cache() -> PostingCache:
+    """The process's one posting cache (``$NABA_CACHE_MB``), shared by every generation
+    it opens, so memory stays bounded across reindexes."""
+    global _cache
+    with _cache_lock:
+        if _cache is None:
+            _cache = PostingCache(config.cache_mb() << 20)
+        return _cache
