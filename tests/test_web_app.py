@@ -38,6 +38,7 @@ from tests.browser.support import (
     shared_index,
 )
 from tests.support import ROOT
+from web.index import warm
 
 HX = {"HX-Request": "true"}
 
@@ -519,6 +520,15 @@ def test_python_m_web_serves_with_gunicorn_workers() -> None:
         server.terminate()
         output = server.communicate(timeout=20)[0].decode()
     assert output.count("Booting worker") == 2
+
+
+def test_a_worker_warms_the_index_before_serving_and_copes_without_one(
+    tmp_path: Path,
+) -> None:
+    assert warm(make_app())
+    empty = make_app(tmp_path / "no-index-yet")
+    assert not warm(empty)
+    assert empty.test_client().get("/healthz").status_code == 503
 
 
 def test_query_warnings_are_shown(client: FlaskClient) -> None:

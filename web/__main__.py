@@ -7,8 +7,9 @@ given (platforms that start the process set ``PORT``). The Flask development ser
 (``flask --app wsgi run --debug``) reloads on changes but serves one request at a time
 per thread and shows tracebacks: never for production.
 
-Each gunicorn worker builds its own app and opens the index on its first request, after
-the fork, so no file handle is shared between processes.
+Each gunicorn worker builds its own app and opens the index right after the fork (so no
+file handle is shared between processes), building the index's per-document arrays
+before it takes its first request.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from web import create_app
+from web.index import warm
 
 
 class NabaServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -37,6 +39,10 @@ class NabaServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no ty
 
     def load(self) -> Flask:
         return create_app()
+
+
+def _warm_worker(worker: Any) -> None:
+    warm(worker.wsgi)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -70,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "timeout": 60,
             # gunicornc's socket lives in $HOME by default: two servers would share it.
             "control_socket_disable": True,
+            "post_worker_init": _warm_worker,
         }
     ).run()
     return 0

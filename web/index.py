@@ -17,7 +17,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from search.searching import IndexHandle, open_index
+from search.searching import IndexHandle, index_stats, open_index
+from search.store import IndexMissing
 
 
 class IndexHolder:
@@ -34,6 +35,20 @@ class IndexHolder:
             if self._handle is None:
                 self._handle = open_index(self.root)
             return self._handle
+
+
+def warm(app: Flask) -> bool:
+    """Open the index and build its per-document arrays before serving (a gunicorn
+    worker calls this after the fork), so the first reader does not wait for them.
+
+    Without an index yet there is nothing to warm (False): the first request opens it.
+    """
+    holder: IndexHolder = app.extensions["naba_index"]
+    try:
+        index_stats(holder.get())
+    except IndexMissing:
+        return False
+    return True
 
 
 def get_handle() -> IndexHandle:
