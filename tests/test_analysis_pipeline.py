@@ -153,3 +153,47 @@ def test_analyze_command_rejects_invalid_utf8_clearly() -> None:
     result = run_cli("analyze", "-", stdin=b"\xd9\x83\xff\xfe")
     assert result.returncode == 2
     assert b"not valid UTF-8" in result.stderr
+
+
+_FORMAT_TEXTS = [
+    "",
+    "ـــ _ ،",
+    "قالَ (رويترز) إنّ كوریا، و2023 Putin في في في من العـــلاقات كو\u200cريا",
+    "نما 2.5% إلى ٢٫٥ من 10,000 ثم إلى 10,000 والعلاقات العلاقات علاقاتهما",
+    "ﻻ ﷲ ﺍﻟﻌﺮﺑﻴﺔ هو هي هم و وال ـ 3",
+]
+
+
+@pytest.mark.parametrize("boost", [1.0, 2.5])
+def test_shared_analysis_formats_index_what_the_analyzers_give(
+    seeds_dir: Path, boost: float
+) -> None:
+    """The formats' one-pass path yields Whoosh's generic postings, value for value."""
+    from whoosh.formats import Frequency, Positions
+
+    from search.analysis.formats import ExactPositions, StemmedFrequency
+
+    texts = _FORMAT_TEXTS + [p.read_text("utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    pairs = [
+        (StemmedFrequency(field_boost=boost), Frequency(field_boost=boost), stemmed_analyzer()),
+        (ExactPositions(field_boost=boost), Positions(field_boost=boost), exact_analyzer()),
+    ]
+    for text in texts:
+        # Each text twice in a row, as the stemmed and exact fields of one document see it.
+        for fast, generic, analyzer in pairs + pairs:
+            got = sorted(fast.word_values(text, analyzer, mode="index"))
+            assert got == sorted(generic.word_values(text, analyzer, mode="index")), text[:40]
+
+
+def test_shared_analysis_is_not_fooled_by_an_equal_string() -> None:
+    from search.analysis.formats import ExactPositions
+
+    positions = ExactPositions()
+    first = "".join(["كتب ", "الطالب"])
+    second = "".join(["كتب ", "الطالب"])
+    assert first == second and first is not second
+    a = list(positions.word_values(first, exact_analyzer(), mode="index"))
+    b = list(positions.word_values(second, exact_analyzer(), mode="index"))
+    assert a == b and [w for w, *_ in a] == ["كتب", "الطالب"]
+    # Other modes and pre-tokenized values take Whoosh's generic path.
+    assert [w for w, *_ in positions.word_values(["a", "b"], exact_analyzer())] == ["a", "b"]

@@ -10,6 +10,7 @@ scores Whoosh's BM25F gives them.
 from __future__ import annotations
 
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -219,3 +220,46 @@ def test_the_cache_keeps_to_its_budget_and_evicts_the_least_recently_used() -> N
     assert cache.get(("g", "body", "huge")) is None and cache.bytes == 3 * one
     cache.resize(one)
     assert cache.bytes == one and cache.get(("g", "body", "d")) is not None
+
+
+def test_threads_sharing_one_engine_get_the_answers_one_thread_gets(engine) -> None:
+    """The threaded development server shares one engine between requests; Whoosh's
+    files are read by seek-then-read, so the engine lets one reader in at a time."""
+    import threading
+
+    queries = [parse_query(q).query for q in QUERIES]
+
+    def answer(query) -> list[tuple[str, float]]:
+        hits = engine.search(query, Filters(), sort="relevance", offset=0, limit=20).hits
+        return [(h.document.id, round(h.score, 9)) for h in hits]
+
+    cache = posting_cache()
+    budget = cache.max_bytes
+    cache.resize(0)  # every search decodes its postings from the files
+    try:
+        expected = [answer(q) for q in queries]
+        failures: list[BaseException] = []
+        wrong: list[int] = []
+
+        def worker() -> None:
+            try:
+                for _ in range(5):
+                    for i, query in enumerate(queries):
+                        if answer(query) != expected[i]:
+                            wrong.append(i)
+            except BaseException as error:
+                failures.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(6)]
+        switching = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # threads take turns between almost every bytecode
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            sys.setswitchinterval(switching)
+    finally:
+        cache.resize(budget)
+    assert not failures and not wrong

@@ -18,12 +18,13 @@ Fields (``python -m search stats`` shows what is in them):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -33,6 +34,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search import config
 from search.analysis import exact_analyzer, stemmed_analyzer
+from search.analysis.formats import ExactPositions, StemmedFrequency
 from search.document import Document
 
 from .base import (
@@ -48,6 +50,7 @@ from .base import (
     StoredDocument,
 )
 from .whoosh_reading import PostingCache, Snapshot, phrase_docs
+from .whoosh_writing import open_writer
 
 TITLE_BOOST = 2.5
 # Exact-word matches add a little to the stemmed score: a document with the
@@ -60,7 +63,16 @@ SOURCE_SEPARATOR = ","
 WRITER_LIMIT_MB = 64
 STEMMED_FIELDS = ("title", "body")
 EXACT_FIELDS = ("title_exact", "body_exact")
+T = TypeVar("T")
 SCORED_FIELDS = STEMMED_FIELDS + EXACT_FIELDS
+
+
+def _text(analyzer: Any, *, exact: bool, stored: bool = False, field_boost: float = 1.0) -> TEXT:
+    """A TEXT field whose postings come from one analysis shared by a text's stemmed and
+    exact fields (:mod:`search.analysis.formats`); its analyzer still serves queries."""
+    field = TEXT(analyzer=analyzer, stored=stored, phrase=exact, field_boost=field_boost)
+    field.format = (ExactPositions if exact else StemmedFrequency)(field_boost=field_boost)
+    return field
 
 
 def build_schema() -> Schema:
@@ -68,10 +80,10 @@ def build_schema() -> Schema:
     exact = exact_analyzer()
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
-        title=TEXT(analyzer=stemmed, stored=True, phrase=False, field_boost=TITLE_BOOST),
-        title_exact=TEXT(analyzer=exact, phrase=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=stemmed, stored=True, phrase=False),
-        body_exact=TEXT(analyzer=exact, phrase=True),
+        title=_text(stemmed, exact=False, stored=True, field_boost=TITLE_BOOST),
+        title_exact=_text(exact, exact=True, field_boost=TITLE_BOOST),
+        body=_text(stemmed, exact=False, stored=True),
+        body_exact=_text(exact, exact=True),
         date=DATETIME(stored=True, sortable=True),
         has_date=NUMERIC(int, bits=8, sortable=True),
         year=ID(sortable=True),
@@ -132,6 +144,19 @@ def _stored(fields: dict[str, Any]) -> StoredDocument:
     )
 
 
+def _reading(method: Callable[..., T]) -> Callable[..., T]:
+    """One reader at a time per engine: Whoosh reads its files by seek-then-read, so two
+    threads sharing a searcher (the threaded development server) could read each other's
+    bytes. Gunicorn's sync workers have one thread each and never wait here."""
+
+    @functools.wraps(method)
+    def locked(self: WhooshEngine, *args: Any, **kwargs: Any) -> T:
+        with self._read_lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class WhooshWriter:
     """An :class:`~.base.EngineWriter` over a Whoosh writer."""
 
@@ -162,6 +187,7 @@ class WhooshEngine:
         self._ix = ix
         self._searcher = ix.searcher(weighting=WEIGHTING)
         self._lock = threading.Lock()
+        self._read_lock = threading.RLock()
         self._snap: Snapshot | None = None
 
     @classmethod
@@ -182,16 +208,14 @@ class WhooshEngine:
         as they are instead of being merged, which is where a multi-process
         build loses its speed-up.
 
-        Posting buffer: 64 MB per writing process. Measured on a full ANT
-        build (one process): 64 MB took the same CPU time as 256 MB (148 s
-        vs 152 s) with a peak RSS of 270 MB instead of 940 MB; Whoosh's
-        estimate of its buffer undercounts Python objects about 3×, and with
-        two writer processes 256 MB each would exceed 1 GiB.
+        Posting buffer: 64 MB per writing process, counted by
+        :class:`~.whoosh_writing.TermPool` (postings grouped by term, spilled
+        a term at a time), which with the shared analysis of
+        :mod:`search.analysis.formats` and :class:`~.whoosh_writing.LeanCodec`
+        cut a build's CPU per document by about a third (``docs/benchmarks.md``).
         """
-        options: dict[str, Any] = {"limitmb": WRITER_LIMIT_MB}
-        if procs > 1:
-            options.update(procs=procs, multisegment=batch)
-        return WhooshWriter(self._ix.writer(**options))
+        writer = open_writer(self._ix, procs=procs, batch=batch, limitmb=WRITER_LIMIT_MB)
+        return WhooshWriter(writer)
 
     def content_hashes(self) -> Iterator[tuple[str, str]]:
         with self._ix.searcher() as searcher:
@@ -215,10 +239,12 @@ class WhooshEngine:
         self._searcher.close()
         self._ix.close()
 
+    @_reading
     def get(self, doc_id: str) -> StoredDocument | None:
         fields = self._searcher.document(id=doc_id)
         return _stored(fields) if fields else None
 
+    @_reading
     def search(
         self,
         query: EngineQuery,
@@ -370,6 +396,7 @@ class WhooshEngine:
             out["month"] = snap.count_codes(snap.months, snap.month_code, base)
         return out
 
+    @_reading
     def more_like_this(self, doc_id: str, limit: int) -> list[EngineHit]:
         searcher = self._searcher
         docnum = searcher.document_number(id=doc_id)
@@ -380,16 +407,19 @@ class WhooshEngine:
         results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=12)
         return [EngineHit(_stored(hit.fields()), float(hit.score or 0.0)) for hit in results]
 
+    @_reading
     def doc_frequency(self, exact: str) -> int:
         reader = self._searcher.reader()
         return reader.doc_frequency("body_exact", exact) + reader.doc_frequency(
             "title_exact", exact
         )
 
+    @_reading
     def similar_terms(self, exact: str, max_distance: int) -> Iterable[str]:
         reader = self._searcher.reader()
-        return reader.terms_within("body_exact", exact, max_distance)
+        return list(reader.terms_within("body_exact", exact, max_distance))
 
+    @_reading
     def example(self, exact: str) -> StoredDocument | None:
         """Some document containing the exact term (to show how articles write it)."""
         searcher = self._searcher
@@ -398,6 +428,7 @@ class WhooshEngine:
                 return _stored(searcher.stored_fields(doc))
         return None
 
+    @_reading
     def complete(self, prefix: str, limit: int) -> list[str]:
         reader = self._searcher.reader()
         counts: Counter[str] = Counter()
@@ -409,6 +440,7 @@ class WhooshEngine:
                     break
         return [term for term, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
 
+    @_reading
     def stats(self) -> IndexStats:
         """From the snapshot's arrays: no stored field (no body) is read."""
         snap = self._snapshot()

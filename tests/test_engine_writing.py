@@ -1,0 +1,77 @@
+"""Naba's Whoosh writers (``search.engine.whoosh_writing``) write what stock Whoosh writes."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
+
+from search.corpus import read_corpus
+from search.engine.whoosh_engine import WEIGHTING, WhooshWriter, build_schema
+from search.engine.whoosh_writing import TermPool, open_writer
+from tests.support import ROOT
+
+
+def test_term_pool_sorts_like_whoosh_through_spills_and_merges(tmp_path: Path) -> None:
+    rng = random.Random(4)
+    pool = TermPool(FileStorage(str(tmp_path)), None, limitmb=1)
+    pool.limit = 4000  # spill every few dozen postings
+    added = []
+    for docnum in range(2000):
+        for term in rng.sample(range(150), 4):
+            posting = (f"f{term % 3}", str(term).encode(), docnum, float(term % 5), bytes([term]))
+            added.append(posting)
+            pool.add(posting)
+    assert len(pool.runs) > 8
+    assert list(pool.items(maxfiles=3)) == sorted(added)
+    assert not list(tmp_path.glob("*.run"))
+
+
+def _documents() -> list:
+    return list(read_corpus([ROOT / "corpus"]))
+
+
+def _postings(ix) -> list[tuple]:
+    """Every posting with document ids instead of numbers (workers number differently)."""
+    with ix.reader() as reader:
+        ids = [fields["id"] for fields in reader.all_stored_fields()]
+        return sorted((f, t, ids[d], w, v) for f, t, d, w, v in reader.iter_postings())
+
+
+@pytest.mark.parametrize("procs, batch", [(1, False), (2, True), (2, False)])
+def test_index_equals_stock_whoosh_writer(tmp_path: Path, procs: int, batch: bool) -> None:
+    docs = _documents()
+    assert len(docs) > 20
+    built = {}
+    for name, naba in (("stock", False), ("naba", True)):
+        path = tmp_path / name
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), build_schema())
+        options = {"procs": procs, "multisegment": batch} if procs > 1 else {}
+        writer = (
+            open_writer(ix, procs=procs, batch=batch, limitmb=1)
+            if naba
+            else ix.writer(limitmb=1, **options)
+        )
+        wrapped = WhooshWriter(writer)
+        for doc in docs:
+            wrapped.add(doc)
+        wrapped.commit()
+        built[name] = whoosh_index.open_dir(str(path))
+    stock, naba = built["stock"], built["naba"]
+    assert _postings(naba) == _postings(stock)
+    # The TOC names only stock Whoosh classes for the segments' codec.
+    assert {type(s.codec()).__name__ for s in naba._segments()} == {"W3Codec"}
+    queries = [
+        wq.Term("body", next(t for f, t, *_ in _postings(stock) if f == "body").decode()),
+        wq.Or([wq.Term("body", "حكوم"), wq.Term("title", "رءيس")]),
+    ]
+    for query in queries:
+        with stock.searcher(weighting=WEIGHTING) as a, naba.searcher(weighting=WEIGHTING) as b:
+            hits_a = sorted((h["id"], round(h.score, 6)) for h in a.search(query, limit=None))
+            hits_b = sorted((h["id"], round(h.score, 6)) for h in b.search(query, limit=None))
+            assert hits_a == hits_b
