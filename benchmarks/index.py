@@ -306,24 +306,26 @@ wall time, reading included.
 
 * Goal ≥ 2× stock's docs/s using both cores: {speed_verdict} (best Naba build:
   {speed_ratio:.2f}× stock's docs/s). With one process Naba costs {cpu_per_doc:.2f}× stock's
-  CPU per document, so reaching 2× stock's speed would take {2 * cpu_per_doc:.1f} fully used
-  cores; this machine has two, shared. Naba does more per document: **four analysed fields**
+  CPU per document, so 2× stock's speed takes {2 * cpu_per_doc:.1f} fully used cores; this
+  machine has two, shared. Naba does more per document than stock: **four analysed fields**
   (stemmed `title` and `body` for ranking, plus `title_exact` and `body_exact` with positions
   for exact-word mode and phrases) against stock's two, Arabic normalisation and stemming,
-  and seven sortable columns for dates, sources and facets. Whoosh's cost is per posting, so
-  twice the fields is about twice the work: a profile of a 3,940-article ANT slice (taken
-  while developing this) put ~55% of Naba's time in Whoosh's commit (writing postings, of which
-  ~13% is looking up the document's field length for every posting, and compressing blocks),
-  ~14% in encoding positions, ~16% in Naba's analyzers and ~4% in reading the corpus.
+  and seven sortable columns for dates, sources and facets. It pays for them by writing
+  less expensively than stock Whoosh does (`search/engine/whoosh_writing.py`,
+  `search/analysis/formats.py`): each text is analysed once for its stemmed and exact
+  fields; postings are grouped by term as they arrive instead of sorted one tuple at a
+  time, and handed to the pool a field at a time; each term's postings are written a
+  block at a time, without the per-posting document-length lookups that only Whoosh's
+  block-quality pruning reads, and compressed with a zlib window sized to the block
+  (zlib's default set-up costs more than compressing a small block). The files are stock
+  W3 segments (`tests/test_engine_writing.py` compares every posting, stored field,
+  length and column with stock Whoosh's writer).
 * Two processes: {parallel_gain:.2f}× the speed of one, for {two_cpu:.2f}× the CPU. The
   reindex process reads and parses the corpus and hands batches of documents to two Whoosh
   writer processes (`MpWriter`), which analyse and write one segment each, kept unmerged
   (merging would re-write every posting on one core). The extra CPU is pickling documents to
   the workers, each worker's own word memo, and two segments instead of one (hence the larger
-  index; searches read both).{contention} A pool of processes that each read and index half of
-  the files (no pickling, reading in parallel too) measured the same on a 3,940-article ANT
-  slice while developing this (11.9 s against 12.2 s, three alternated runs each) and would
-  need Whoosh internals to join the segments, so Naba uses Whoosh's own multi-process writer.
+  index; searches read both).{contention}
 * Goal peak memory < 1 GiB: {memory_verdict} (highest process-tree peak {mb(peak)}).
 
 Day to day (`make index` runs an incremental reindex of the same 2-process index):

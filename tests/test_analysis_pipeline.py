@@ -168,7 +168,7 @@ _FORMAT_TEXTS = [
 def test_shared_analysis_formats_index_what_the_analyzers_give(
     seeds_dir: Path, boost: float
 ) -> None:
-    """The formats' one-pass path yields Whoosh's generic postings, value for value."""
+    """The formats' one-pass ``index_items`` give Whoosh's generic postings, value for value."""
     from whoosh.formats import Frequency, Positions
 
     from search.analysis.formats import ExactPositions, StemmedFrequency
@@ -181,8 +181,9 @@ def test_shared_analysis_formats_index_what_the_analyzers_give(
     for text in texts:
         # Each text twice in a row, as the stemmed and exact fields of one document see it.
         for fast, generic, analyzer in pairs + pairs:
-            got = sorted(fast.word_values(text, analyzer, mode="index"))
-            assert got == sorted(generic.word_values(text, analyzer, mode="index")), text[:40]
+            got = sorted(fast.index_items(text))
+            want = generic.word_values(text, analyzer, mode="index")
+            assert got == sorted((t.encode(), f, w, v) for t, f, w, v in want), text[:40]
 
 
 def test_shared_analysis_is_not_fooled_by_an_equal_string() -> None:
@@ -192,8 +193,18 @@ def test_shared_analysis_is_not_fooled_by_an_equal_string() -> None:
     first = "".join(["كتب ", "الطالب"])
     second = "".join(["كتب ", "الطالب"])
     assert first == second and first is not second
-    a = list(positions.word_values(first, exact_analyzer(), mode="index"))
-    b = list(positions.word_values(second, exact_analyzer(), mode="index"))
-    assert a == b and [w for w, *_ in a] == ["كتب", "الطالب"]
-    # Other modes and pre-tokenized values take Whoosh's generic path.
-    assert [w for w, *_ in positions.word_values(["a", "b"], exact_analyzer())] == ["a", "b"]
+    a = positions.index_items(first)
+    b = positions.index_items(second)
+    assert a == b and [w.decode() for w, *_ in a] == ["كتب", "الطالب"]
+    assert [w.decode() for w, *_ in positions.index_items("قال")] == ["قال"]
+
+
+def test_shared_analysis_field_leaves_other_values_to_whoosh() -> None:
+    from search.analysis.formats import ExactPositions, SharedAnalysisText
+
+    field = SharedAnalysisText(analyzer=exact_analyzer(), phrase=True)
+    field.format = ExactPositions()
+    assert isinstance(field.index("كتب الطالب"), list)
+    # A pre-tokenized value, or options, take Whoosh's generic path.
+    assert [w for w, *_ in field.index(["a", "b"])] == [b"a", b"b"]
+    assert [w for w, *_ in field.index("كتب", mode="index")] == ["كتب".encode()]

@@ -42,8 +42,34 @@ def _postings(ix) -> list[tuple]:
         return sorted((f, t, ids[d], w, v) for f, t, d, w, v in reader.iter_postings())
 
 
+def _documents_as_stored(ix) -> dict[str, tuple]:
+    """Per document id: stored fields, every field's length and every column's value."""
+    schema = ix.schema
+    out = {}
+    with ix.reader() as reader:
+        columns = {
+            name: reader.column_reader(name, translate=False)
+            for name in schema.names()
+            if reader.has_column(name)
+        }
+        for docnum, fields in reader.iter_docs():
+            lengths = tuple(
+                reader.doc_field_length(docnum, name, 0)
+                for name, field in schema.items()
+                if field.scorable
+            )
+            values = tuple((name, column[docnum]) for name, column in sorted(columns.items()))
+            out[fields["id"]] = (sorted(fields.items()), lengths, values)
+    return out
+
+
+@pytest.mark.parametrize("limitmb", [1, 64])
 @pytest.mark.parametrize("procs, batch", [(1, False), (2, True), (2, False)])
-def test_index_equals_stock_whoosh_writer(tmp_path: Path, procs: int, batch: bool) -> None:
+def test_index_equals_stock_whoosh_writer(
+    tmp_path: Path, procs: int, batch: bool, limitmb: int
+) -> None:
+    """Spilling to run files (1 MB) or not (64 MB); one process, or two writing
+    separate segments (a full rebuild) or merged into one (an incremental update)."""
     docs = _documents()
     assert len(docs) > 20
     built = {}
@@ -53,9 +79,9 @@ def test_index_equals_stock_whoosh_writer(tmp_path: Path, procs: int, batch: boo
         ix = whoosh_index.create_in(str(path), build_schema())
         options = {"procs": procs, "multisegment": batch} if procs > 1 else {}
         writer = (
-            open_writer(ix, procs=procs, batch=batch, limitmb=1)
+            open_writer(ix, procs=procs, batch=batch, limitmb=limitmb)
             if naba
-            else ix.writer(limitmb=1, **options)
+            else ix.writer(limitmb=limitmb, **options)
         )
         wrapped = WhooshWriter(writer)
         for doc in docs:
@@ -64,6 +90,7 @@ def test_index_equals_stock_whoosh_writer(tmp_path: Path, procs: int, batch: boo
         built[name] = whoosh_index.open_dir(str(path))
     stock, naba = built["stock"], built["naba"]
     assert _postings(naba) == _postings(stock)
+    assert _documents_as_stored(naba) == _documents_as_stored(stock)
     # The TOC names only stock Whoosh classes for the segments' codec.
     assert {type(s.codec()).__name__ for s in naba._segments()} == {"W3Codec"}
     queries = [
@@ -75,3 +102,18 @@ def test_index_equals_stock_whoosh_writer(tmp_path: Path, procs: int, batch: boo
             hits_a = sorted((h["id"], round(h.score, 6)) for h in a.search(query, limit=None))
             hits_b = sorted((h["id"], round(h.score, 6)) for h in b.search(query, limit=None))
             assert hits_a == hits_b
+
+
+def test_documents_with_special_keywords_take_whooshs_own_path(tmp_path: Path) -> None:
+    """A keyword Naba's add_document does not handle (a custom stored value) still works."""
+    from whoosh.fields import ID, TEXT, Schema
+
+    schema = Schema(id=ID(stored=True), body=TEXT(stored=True))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    writer = open_writer(ix, procs=1, batch=False, limitmb=8)
+    writer.add_document(id="a", body="news today")
+    writer.add_document(id="b", body="news today", _stored_body="shown instead")
+    writer.commit()
+    with ix.reader() as reader:
+        assert [f["body"] for f in reader.all_stored_fields()] == ["news today", "shown instead"]
+        assert [d for d, _ in reader.postings("body", "news").items_as("weight")] == [0, 1]

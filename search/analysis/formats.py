@@ -4,25 +4,30 @@ Every text is indexed twice: stemmed (``title``, ``body``; Whoosh's ``Frequency`
 exact (``title_exact``, ``body_exact``; ``Positions``), from the very same string. Through
 Whoosh's generic path each field runs the tokenizer and the :class:`~.ArabicFilter`
 again, one ``Token`` object per word, although both fields need nothing but the
-tokenizer's words and their :func:`~.word_forms`. These formats compute that once per
-text (the writer indexes a document's fields in name order, so ``body_exact`` follows
-``body`` with the same string object) and count terms and positions straight from it.
+tokenizer's words and their :func:`~.word_forms`. These formats' ``index_items``
+compute that once per text (the writer indexes a document's fields in name order, so
+``body_exact`` follows ``body`` with the same string object) and count terms and
+positions straight from it, into a list of encoded postings that
+:class:`SharedAnalysisText` hands the writer (Whoosh's ``Field.index`` is a generator over
+a generator, two steps per posting).
 
 The result is what the analyzers give, posting for posting: same terms, frequencies,
-weights, positions and encoded values (``tests/test_analysis_pipeline.py`` holds the two
-paths equal). Anything other than a plain string indexed in ``index`` mode takes
-Whoosh's generic path, and the fields' analyzers are unchanged, so query parsing and
-highlighting do not depend on these classes.
+weights, positions and encoded values (``tests/test_analysis_pipeline.py`` holds
+``index_items`` equal to Whoosh's generic ``word_values``, which these formats keep).
+Anything other than a plain string indexed with no options takes Whoosh's generic path,
+and the fields' analyzers are unchanged, so query parsing and highlighting do not
+depend on these classes.
 """
 
 from __future__ import annotations
 
 import operator
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from whoosh.compat import dumps
+from whoosh.fields import TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
@@ -33,6 +38,16 @@ _FIND_WORDS = tokenizer().expression.findall
 
 # The last text analysed and its words' forms, one per tokenizer match (its position).
 _last: tuple[str, list[WordForms]] = ("", [])
+
+# Encoded values that most postings share: a frequency (stemmed fields) and a single
+# position (exact fields; most words occur once in a text). Computed once each.
+_MEMO_LIMIT = 1 << 16
+_frequency_bytes: dict[int, bytes] = {}
+_single_position_bytes: dict[int, bytes] = {}
+
+# (term, frequency, weight, encoded value): a posting of one document, as Whoosh's
+# ``Field.index`` yields it.
+IndexItem = tuple[bytes, int, float, bytes]
 
 
 def _forms(text: str) -> list[WordForms]:
@@ -46,51 +61,66 @@ def _forms(text: str) -> list[WordForms]:
     return forms
 
 
-def _fast(value: Any, kwargs: dict[str, Any]) -> bool:
-    """True when the generic path would call the analyzer exactly as the fast path assumes."""
-    return type(value) is str and kwargs == {"mode": "index"}
-
-
 class StemmedFrequency(Frequency):
     """``Frequency`` for the stemmed fields: stop words and empty words not indexed."""
 
-    def word_values(
-        self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, int, float, bytes]]:
-        if not _fast(value, kwargs):
-            return super().word_values(value, analyzer, **kwargs)
-        counts = Counter(term for exact, term, stopped in _forms(value) if exact and not stopped)
+    def index_items(self, text: str) -> list[IndexItem]:
+        """What ``word_values`` gives for ``text`` in index mode, terms UTF-8 encoded."""
+        counts = Counter(term for exact, term, stopped in _forms(text) if exact and not stopped)
         fb = self.field_boost
-        # float(freq) * fb: the generic path sums a boost of 1.0 per token, then scales.
-        return ((term, freq, float(freq) * fb, pack_uint(freq)) for term, freq in counts.items())
+        memo = _frequency_bytes
+        # freq * fb: the generic path sums a boost of 1.0 per token, then scales.
+        return [
+            (term.encode(), freq, freq * fb, memo.get(freq) or _frequency(freq))
+            for term, freq in counts.items()
+        ]
 
 
 class ExactPositions(Positions):
     """``Positions`` for the exact fields: every word, at its tokenizer position."""
 
-    def word_values(
-        self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, int, float, bytes]]:
-        if not _fast(value, kwargs):
-            return super().word_values(value, analyzer, **kwargs)
-        positions: dict[str, list[int]] = {}
-        for pos, forms in enumerate(_forms(value)):
-            exact = forms[0]
-            if exact:
-                found = positions.get(exact)
-                if found is None:
-                    positions[exact] = [pos]
-                else:
-                    found.append(pos)
+    def index_items(self, text: str) -> list[IndexItem]:
+        """What ``word_values`` gives for ``text`` in index mode, terms UTF-8 encoded."""
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, (exact, _, _) in enumerate(_forms(text)):
+            positions[exact].append(pos)
+        positions.pop("", None)  # words that normalise to nothing keep their position
         fb = self.field_boost
         encode = self.encode
-        return (
-            (exact, len(found), float(len(found)) * fb, encode(found))
+        return [
+            (exact.encode(), len(found), len(found) * fb, encode(found))
             for exact, found in positions.items()
-        )
+        ]
 
     def encode(self, poslist: list[int]) -> bytes:
         # Positions.encode's bytes (count, then the pickled position deltas), with the
         # deltas computed in C.
+        if len(poslist) == 1:
+            position = poslist[0]
+            found = _single_position_bytes.get(position)
+            if found is None:
+                found = pack_uint(1) + dumps(poslist, 2)
+                if len(_single_position_bytes) < _MEMO_LIMIT:
+                    _single_position_bytes[position] = found
+            return found
         deltas = list(map(operator.sub, poslist, [0, *poslist[:-1]]))
         return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+def _frequency(freq: int) -> bytes:
+    found = _frequency_bytes.get(freq)
+    if found is None:
+        found = pack_uint(freq)
+        if len(_frequency_bytes) < _MEMO_LIMIT:
+            _frequency_bytes[freq] = found
+    return found
+
+
+class SharedAnalysisText(TEXT):
+    """A ``TEXT`` field whose format gives its postings as one list (``index_items``)."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterable[IndexItem]:
+        items = getattr(self.format, "index_items", None)
+        if items is not None and type(value) is str and not kwargs:
+            return items(value)
+        return super().index(value, **kwargs)

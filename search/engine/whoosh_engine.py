@@ -34,7 +34,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search import config
 from search.analysis import exact_analyzer, stemmed_analyzer
-from search.analysis.formats import ExactPositions, StemmedFrequency
+from search.analysis.formats import ExactPositions, SharedAnalysisText, StemmedFrequency
 from search.document import Document
 
 from .base import (
@@ -70,7 +70,9 @@ SCORED_FIELDS = STEMMED_FIELDS + EXACT_FIELDS
 def _text(analyzer: Any, *, exact: bool, stored: bool = False, field_boost: float = 1.0) -> TEXT:
     """A TEXT field whose postings come from one analysis shared by a text's stemmed and
     exact fields (:mod:`search.analysis.formats`); its analyzer still serves queries."""
-    field = TEXT(analyzer=analyzer, stored=stored, phrase=exact, field_boost=field_boost)
+    field = SharedAnalysisText(
+        analyzer=analyzer, stored=stored, phrase=exact, field_boost=field_boost
+    )
     field.format = (ExactPositions if exact else StemmedFrequency)(field_boost=field_boost)
     return field
 
