@@ -60,7 +60,7 @@ EXACT_BONUS = 0.3
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 SOURCE_SEPARATOR = ","
 # Whoosh's posting buffer per writing process, in MB (see WhooshEngine.writer).
-WRITER_LIMIT_MB = 64
+WRITER_LIMIT_MB = 160
 STEMMED_FIELDS = ("title", "body")
 EXACT_FIELDS = ("title_exact", "body_exact")
 T = TypeVar("T")
@@ -210,11 +210,14 @@ class WhooshEngine:
         as they are instead of being merged, which is where a multi-process
         build loses its speed-up.
 
-        Posting buffer: 64 MB per writing process, counted by
-        :class:`~.whoosh_writing.TermPool` (postings grouped by term, spilled
-        a term at a time), which with the shared analysis of
-        :mod:`search.analysis.formats` and :class:`~.whoosh_writing.LeanCodec`
-        cut a build's CPU per document by about a third (``docs/benchmarks.md``).
+        Posting buffer: 160 MB per writing process, as counted by
+        :class:`~.whoosh_writing.TermPool` (about the real memory it holds).
+        What a small buffer costs is the merge of many run files at the end:
+        half of ANT (15,762 articles, what each of two processes indexes of
+        it) in one process took 89.6 s with 64 MB (peak RSS 219 MB),
+        68.0 s with 160 MB (three runs, 281 MB) and 67.3 s with 256 MB (313 MB).
+        Two writer processes and the reading process stay well under 1 GiB
+        (``docs/benchmarks.md``).
         """
         writer = open_writer(self._ix, procs=procs, batch=batch, limitmb=WRITER_LIMIT_MB)
         return WhooshWriter(writer)
