@@ -135,7 +135,7 @@ def test_matches_and_scores_are_whooshs(engine, searcher, text: str, mode: str) 
 
 
 def test_every_word_documents_rank_first_then_by_score(engine, searcher) -> None:
-    parsed = parse_query("العلاقات الاقتصادية مع الصين")
+    parsed = parse_query("العلاقات الاقتصادية مع الصين وكوريا")
     assert parsed.query.min_match < len(parsed.query.groups)
     result = engine.search(parsed.query, Filters(), sort="relevance", offset=0, limit=1000)
     every: set[int] | None = None

@@ -20,7 +20,7 @@ def groups(text: str) -> list[list[str]]:
 
 @pytest.mark.parametrize(
     ("n", "needed"),
-    [(0, 0), (1, 1), (2, 2), (3, 2), (4, 2), (6, 2), (7, 3), (8, 3), (10, 4)],
+    [(0, 0), (1, 1), (2, 2), (3, 3), (4, 3), (5, 4), (6, 5), (8, 6), (10, 8)],
 )
 def test_required_matches(n: int, needed: int) -> None:
     assert required_matches(n) == needed
