@@ -168,6 +168,9 @@ def test_did_you_mean_builds_a_correction_from_the_index(handle: IndexHandle) ->
     assert response.total == 0
     assert response.suggestion == "لافروف"
     assert run(handle, "لافروف").suggestion is None
+    # A slip on the first letter, and two slips in a long word.
+    assert run(handle, "نافروف").suggestion == "لافروف"
+    assert run(handle, "العلاقتت").suggestion == "العلاقات"
 
 
 def test_more_like_this(handle: IndexHandle) -> None:

@@ -35,6 +35,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from search import config
 from search.analysis import exact_analyzer, stemmed_analyzer
 from search.analysis.formats import ExactPositions, SharedAnalysisText, StemmedFrequency
+from search.analysis.spelling import one_edit_variants
 from search.document import Document
 
 from .base import (
@@ -421,8 +422,28 @@ class WhooshEngine:
 
     @_reading
     def similar_terms(self, exact: str, max_distance: int) -> Iterable[str]:
+        """Indexed words within ``max_distance`` edits of ``exact``.
+
+        One edit: every variant of :func:`~search.analysis.spelling.one_edit_variants`
+        the index holds (a few hundred lookups, milliseconds). Two edits, asked for
+        long words when one edit finds nothing: Whoosh's edit-distance walk, kept to
+        the words that share the first two letters after an article (``ال``), which
+        took it from seconds to tens of milliseconds on ANT.
+        """
         reader = self._searcher.reader()
-        return list(reader.terms_within("body_exact", exact, max_distance))
+        found = [
+            term
+            for term in sorted(one_edit_variants(exact))
+            if ("body_exact", term) in reader or ("title_exact", term) in reader
+        ]
+        if found or max_distance < 2:
+            return found
+        prefix = 4 if exact.startswith("ال") else 2
+        return [
+            term
+            for term in reader.terms_within("body_exact", exact, max_distance, prefix=prefix)
+            if term != exact
+        ]
 
     @_reading
     def example(self, exact: str) -> StoredDocument | None:
