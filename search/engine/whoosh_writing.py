@@ -15,6 +15,9 @@ document in Whoosh's own per-posting machinery, not in Naba's analysis:
   reads. :class:`LeanCodec` skips that; blocks then record 0 as their shortest length,
   which keeps the pruning bound an upper bound (BM25 favours short documents), so
   Whoosh's own searcher still ranks correctly.
+* :meth:`SegmentWriter.add_document` hands the pool each posting as its own tuple and
+  method call; :func:`add_document` (same stored values, lengths and columns) hands it a
+  field's postings at once (:meth:`TermPool.add_field`).
 * Whoosh's field writer takes the pool's postings one at a time (a generator step, a
   method call and type checks each) only to cut them back into blocks of 128. With a
   :class:`TermPool`, :class:`LeanFieldWriter` hands each term's arrays to the postings
@@ -22,8 +25,8 @@ document in Whoosh's own per-posting machinery, not in Naba's analysis:
 * Most terms have one block of a few postings, and ``zlib.compress`` sets up a 256 KB
   deflate state for each: tens of microseconds for a hundred bytes.
   :meth:`LeanPostingsWriter._write_block` compresses with a window and hash table sized
-  to the block (the same bytes out within a few percent, several times faster); any
-  zlib reader inflates them.
+  to the block (output within a few percent of the same size, several times faster);
+  any zlib reader inflates it.
 
 The files written are the same W3 format, and segments name the stock ``W3Codec``
 (``LeanCodec.new_segment``), so an index stays readable by plain Whoosh and by older
@@ -63,9 +66,10 @@ FieldItem = tuple[bytes, int, float, bytes | None]
 _Record = tuple[str, bytes, array, array, list]
 
 # Estimated bytes held per posting (array slots for docnum and weight, a list slot and
-# the value's bytes object header) and per distinct term (its key, three containers and
-# the dictionary slot); measured with sys.getsizeof, so the pool's limit is real memory
-# rather than Whoosh's estimate, which undercounts about 3x.
+# the value's bytes object header, unless the value is shared) and per distinct term
+# (three containers and the dictionary slot, plus the term's bytes); measured with
+# tracemalloc (about 455 bytes for a term with one posting), so the pool's limit is
+# real memory rather than Whoosh's estimate, which undercounts about 3x.
 _VALUE_HEADER_BYTES = 33
 _POSTING_BYTES = 4 + 8 + 8 + _VALUE_HEADER_BYTES
 _TERM_BYTES = 420
