@@ -62,6 +62,14 @@ def _words(title: str) -> list[str]:
     ]
 
 
+def _slip(rng: random.Random, word: str) -> str:
+    """``word`` with one typing slip: an inner letter dropped, or two letters swapped."""
+    i = rng.randrange(1, len(word) - 1)
+    if rng.random() < 0.5:
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
 def make_queries(titles: list[str], sources: list[str], count: int = 200) -> list[Query]:
     """``count`` queries in fixed proportions, from ANT's titles and sources."""
     rng = random.Random(SEED)
@@ -71,13 +79,14 @@ def make_queries(titles: list[str], sources: list[str], count: int = 200) -> lis
     frequent = [w for w, _ in frequency.most_common(300)]
     long_titles = [t for t in titles if len(t.split()) >= 9]
     plan = {
-        "1 word": 0.30,
+        "1 word": 0.25,
         "2 words": 0.20,
         "3 words": 0.15,
         "phrase": 0.10,
         "pasted headline": 0.05,
         "source filter": 0.10,
         "newest / oldest": 0.10,
+        "typo": 0.05,  # what "did you mean" is for: it looks the index up for corrections
     }
     queries: list[Query] = []
     for kind, share in plan.items():
@@ -96,6 +105,9 @@ def make_queries(titles: list[str], sources: list[str], count: int = 200) -> lis
             elif kind == "source filter":
                 q = " ".join(rng.sample(frequent, rng.choice((1, 2))))
                 params = {"q": q, "source": [rng.choice(sources)]}
+            elif kind == "typo":
+                others = rng.sample(frequent, rng.choice((0, 1)))
+                params = {"q": " ".join([_slip(rng, rng.choice(frequent)), *others])}
             else:
                 q = " ".join(rng.sample(frequent, rng.choice((1, 2))))
                 params = {"q": q, "sort": rng.choice(("newest", "oldest"))}

@@ -384,7 +384,8 @@ def _did_you_mean(
             if candidate_frequency > best_frequency:
                 best, best_frequency = candidate, candidate_frequency
         if best and word.text in text:
-            text = text.replace(word.text, best, 1)
+            # As articles write it (برشلونة), not as the index folds it (برشلونه).
+            text = text.replace(word.text, _written_form(engine, best), 1)
             changed = True
     if not changed:
         return None
