@@ -46,6 +46,11 @@ SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
 MODES: tuple[Mode, ...] = ("stemmed", "exact")
 # "Did you mean" is offered when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
+# Looking up corrections costs ~10-50 ms a word: a query of thirty rare long words
+# (a pasted paragraph, or an attack) took 1.7 s on ANT before this cap. Typos are
+# corrected in the first few rare words, and words longer than any real one are not.
+MAX_CORRECTED_WORDS = 4
+MAX_CORRECTED_LETTERS = 20
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _ARTICLES = frozenset({"ال", "وال", "بال", "فال", "كال", "لل"})
 
@@ -365,16 +370,20 @@ def _did_you_mean(
     Hamza, ة/ه and ى/ي variants already meet through normalisation, so what
     is left to correct is a typo: a word the index does not know (or barely
     knows) is replaced by the most frequent indexed word one edit away (two
-    for long words).
+    for long words), for the first :data:`MAX_CORRECTED_WORDS` such words.
     """
     text = request.q
     changed = False
+    tried = 0
     for word in parsed.words:
-        if word.stopped or not word.exact or len(word.exact) < 3:
+        if word.stopped or not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
             continue
         frequency = engine.doc_frequency(word.exact)
         if frequency >= SUGGEST_BELOW:
             continue
+        if tried == MAX_CORRECTED_WORDS:
+            break
+        tried += 1
         distance = 2 if len(word.exact) >= 7 else 1
         best, best_frequency = None, frequency
         for candidate in engine.similar_terms(word.exact, distance):

@@ -163,6 +163,31 @@ def test_stable_ordering_of_ties(handle: IndexHandle) -> None:
     assert oldest[-1].date is None  # undated documents come last
 
 
+def test_did_you_mean_looks_up_corrections_for_a_few_words_only(
+    handle: IndexHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pasted paragraph of rare words must not cost a lookup per word."""
+    from search.searching import MAX_CORRECTED_WORDS
+
+    engine = handle.engine
+    looked_up: list[str] = []
+    similar_terms = engine.similar_terms
+
+    def counting(exact: str, max_distance: int):
+        looked_up.append(exact)
+        return similar_terms(exact, max_distance)
+
+    monkeypatch.setattr(engine, "similar_terms", counting)
+    rare = ["قزحطب", "ضغثلم", "ظشنفك", "خذصعي", "ثقطبز", "غضرشن", "لافرف", "طظكسع"]
+    response = run(handle, " ".join(rare))
+    assert response.total == 0
+    assert looked_up == rare[:MAX_CORRECTED_WORDS]
+    # Known words cost no lookup and do not count against the cap.
+    looked_up.clear()
+    run(handle, "كوريا قزحطب روسيا لافرف")
+    assert looked_up == ["قزحطب", "لافرف"]
+
+
 def test_did_you_mean_builds_a_correction_from_the_index(handle: IndexHandle) -> None:
     response = run(handle, "لافرف")
     assert response.total == 0

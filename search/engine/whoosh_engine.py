@@ -66,6 +66,7 @@ STEMMED_FIELDS = ("title", "body")
 EXACT_FIELDS = ("title_exact", "body_exact")
 T = TypeVar("T")
 SCORED_FIELDS = STEMMED_FIELDS + EXACT_FIELDS
+_LONGEST_FUZZY_WORD = 12
 
 
 def _text(analyzer: Any, *, exact: bool, stored: bool = False, field_boost: float = 1.0) -> TEXT:
@@ -428,15 +429,17 @@ class WhooshEngine:
         the index holds (a few hundred lookups, milliseconds). Two edits, asked for
         long words when one edit finds nothing: Whoosh's edit-distance walk, kept to
         the words that share the first two letters after an article (``ال``), which
-        took it from seconds to tens of milliseconds on ANT.
+        took it from seconds to tens of milliseconds on ANT, and to words of at most
+        :data:`_LONGEST_FUZZY_WORD` letters (building the automaton for a longer one
+        costs more than a typo in it is worth).
         """
         reader = self._searcher.reader()
+        # Bodies only: a headline's words are in its article, and one lookup per variant
+        # instead of two.
         found = [
-            term
-            for term in sorted(one_edit_variants(exact))
-            if ("body_exact", term) in reader or ("title_exact", term) in reader
+            term for term in sorted(one_edit_variants(exact)) if ("body_exact", term) in reader
         ]
-        if found or max_distance < 2:
+        if found or max_distance < 2 or len(exact) > _LONGEST_FUZZY_WORD:
             return found
         prefix = 4 if exact.startswith("ال") else 2
         return [
