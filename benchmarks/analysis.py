@@ -47,9 +47,10 @@ word once: {one_off:.1f} s over all of ANT, a one-off per process, after which a
 server runs at the warm figure. Warm, each token still costs a wider tokenizer pattern (Arabic
 marks, tatweel and joiners stay inside words; decimal separators inside numbers), a memo
 lookup and reading the memoised forms, against stock's lower-casing and stop-set lookup; at
-this scale a few hundred nanoseconds per token decide the goal. Indexing analyses each text
-twice (stemmed and exact fields): that is the `stemmed + exact` row, and one reason a Naba
-index build costs more than stock Whoosh (see *Indexing*).
+this scale a few hundred nanoseconds per token decide the goal. The `stemmed + exact` row
+is what indexing would cost through Whoosh's generic path, which analyses each text once per
+field; Naba's index formats analyse it once for both (`search/analysis/formats.py`, see
+*Indexing*).
 """
     print(section)
     if not args.no_record:
