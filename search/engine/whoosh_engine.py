@@ -64,7 +64,6 @@ SOURCE_SEPARATOR = ","
 WRITER_LIMIT_MB = 160
 STEMMED_FIELDS = ("title", "body")
 EXACT_FIELDS = ("title_exact", "body_exact")
-T = TypeVar("T")
 SCORED_FIELDS = STEMMED_FIELDS + EXACT_FIELDS
 _LONGEST_FUZZY_WORD = 12
 
@@ -146,6 +145,9 @@ def _stored(fields: dict[str, Any]) -> StoredDocument:
         source_rules=json.loads(rules) if rules else {},
         content_hash=fields.get("content_hash") or "",
     )
+
+
+T = TypeVar("T")
 
 
 def _reading(method: Callable[..., T]) -> Callable[..., T]:
