@@ -49,7 +49,7 @@ marks, tatweel and joiners stay inside words; decimal separators inside numbers)
 lookup and reading the memoised forms, against stock's lower-casing and stop-set lookup; at
 this scale a few hundred nanoseconds per token decide the goal. The `stemmed + exact` row
 is what indexing would cost through Whoosh's generic path, which analyses each text once per
-field; Naba's index formats analyse it once for both (`search/analysis/formats.py`, see
+field; Naba's index formats analyse it once for both (`search/engine/whoosh_formats.py`, see
 *Indexing*).
 """
     print(section)

@@ -330,7 +330,7 @@ wall time, reading included.
   for exact-word mode and phrases) against stock's two, Arabic normalisation and stemming,
   and seven sortable columns for dates, sources and facets. It pays for them by writing
   less expensively than stock Whoosh does (`search/engine/whoosh_writing.py`,
-  `search/analysis/formats.py`): each text is analysed once for its stemmed and exact
+  `search/engine/whoosh_formats.py`): each text is analysed once for its stemmed and exact
   fields; postings are grouped by term as they arrive instead of sorted one tuple at a
   time, and handed to the pool a field at a time; each term's postings are written a
   block at a time, without the per-posting document-length lookups that only Whoosh's

@@ -1,4 +1,5 @@
-"""Naba's Whoosh writers (``search.engine.whoosh_writing``) write what stock Whoosh writes."""
+"""Naba's Whoosh writers (``search.engine.whoosh_writing``) and posting formats
+(``search.engine.whoosh_formats``) write what stock Whoosh writes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
+from search.analysis import exact_analyzer, stemmed_analyzer
 from search.corpus import read_corpus
 from search.engine.whoosh_engine import WEIGHTING, WhooshWriter, build_schema
 from search.engine.whoosh_writing import TermPool, open_writer
@@ -117,3 +119,58 @@ def test_documents_with_special_keywords_take_whooshs_own_path(tmp_path: Path) -
     with ix.reader() as reader:
         assert [f["body"] for f in reader.all_stored_fields()] == ["news today", "shown instead"]
         assert [d for d, _ in reader.postings("body", "news").items_as("weight")] == [0, 1]
+
+
+_FORMAT_TEXTS = [
+    "",
+    "ـــ _ ،",
+    "قالَ (رويترز) إنّ كوریا، و2023 Putin في في في من العـــلاقات كو\u200cريا",
+    "نما 2.5% إلى ٢٫٥ من 10,000 ثم إلى 10,000 والعلاقات العلاقات علاقاتهما",
+    "ﻻ ﷲ ﺍﻟﻌﺮﺑﻴﺔ هو هي هم و وال ـ 3",
+]
+
+
+@pytest.mark.parametrize("boost", [1.0, 2.5])
+def test_shared_analysis_formats_index_what_the_analyzers_give(
+    seeds_dir: Path, boost: float
+) -> None:
+    """The formats' one-pass ``index_items`` give Whoosh's generic postings, value for value."""
+    from whoosh.formats import Frequency, Positions
+
+    from search.engine.whoosh_formats import ExactPositions, StemmedFrequency
+
+    texts = _FORMAT_TEXTS + [p.read_text("utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    pairs = [
+        (StemmedFrequency(field_boost=boost), Frequency(field_boost=boost), stemmed_analyzer()),
+        (ExactPositions(field_boost=boost), Positions(field_boost=boost), exact_analyzer()),
+    ]
+    for text in texts:
+        # Each text twice in a row, as the stemmed and exact fields of one document see it.
+        for fast, generic, analyzer in pairs + pairs:
+            got = sorted(fast.index_items(text))
+            want = generic.word_values(text, analyzer, mode="index")
+            assert got == sorted((t.encode(), f, w, v) for t, f, w, v in want), text[:40]
+
+
+def test_shared_analysis_is_not_fooled_by_an_equal_string() -> None:
+    from search.engine.whoosh_formats import ExactPositions
+
+    positions = ExactPositions()
+    first = "".join(["كتب ", "الطالب"])
+    second = "".join(["كتب ", "الطالب"])
+    assert first == second and first is not second
+    a = positions.index_items(first)
+    b = positions.index_items(second)
+    assert a == b and [w.decode() for w, *_ in a] == ["كتب", "الطالب"]
+    assert [w.decode() for w, *_ in positions.index_items("قال")] == ["قال"]
+
+
+def test_shared_analysis_field_leaves_other_values_to_whoosh() -> None:
+    from search.engine.whoosh_formats import ExactPositions, SharedAnalysisText
+
+    field = SharedAnalysisText(analyzer=exact_analyzer(), phrase=True)
+    field.format = ExactPositions()
+    assert isinstance(field.index("كتب الطالب"), list)
+    # A pre-tokenized value, or options, take Whoosh's generic path.
+    assert [w for w, *_ in field.index(["a", "b"])] == [b"a", b"b"]
+    assert [w for w, *_ in field.index("كتب", mode="index")] == ["كتب".encode()]

@@ -34,7 +34,6 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search import config
 from search.analysis import exact_analyzer, stemmed_analyzer
-from search.analysis.formats import ExactPositions, SharedAnalysisText, StemmedFrequency
 from search.analysis.spelling import one_edit_variants
 from search.document import Document
 
@@ -50,6 +49,7 @@ from .base import (
     Sort,
     StoredDocument,
 )
+from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
 from .whoosh_reading import PostingCache, Snapshot, phrase_docs
 from .whoosh_writing import open_writer
 
@@ -70,7 +70,7 @@ _LONGEST_FUZZY_WORD = 12
 
 def _text(analyzer: Any, *, exact: bool, stored: bool = False, field_boost: float = 1.0) -> TEXT:
     """A TEXT field whose postings come from one analysis shared by a text's stemmed and
-    exact fields (:mod:`search.analysis.formats`); its analyzer still serves queries."""
+    exact fields (:mod:`.whoosh_formats`); its analyzer still serves queries."""
     field = SharedAnalysisText(
         analyzer=analyzer, stored=stored, phrase=exact, field_boost=field_boost
     )

@@ -397,18 +397,16 @@ def _plain_schema(schema: Any) -> bool:
     return not any(f.vector or f.separate_spelling() for _, f in schema.items())
 
 
-def add_document(writer: SegmentWriter, fields: dict[str, Any]) -> None:
+def add_document(writer: SegmentWriter, fields: dict[str, Any], *, plain: bool) -> None:
     """Add a document to ``writer`` as ``SegmentWriter.add_document`` does, but hand the
     postings of each field to the :class:`TermPool` in one call.
 
     Whoosh passes every posting to the pool as its own tuple and method call. The stored
     values, field lengths and columns written here are the ones Whoosh writes; documents
     with boosts or custom stored values (keywords starting with ``_``), and schemas with
-    term vectors or spelling fields, take Whoosh's own method.
+    term vectors or spelling fields (``plain`` false, see :func:`_plain_schema`), take
+    Whoosh's own method.
     """
-    plain = writer.__dict__.get("_naba_plain")
-    if plain is None:
-        plain = writer.__dict__["_naba_plain"] = _plain_schema(writer.schema)
     pool = writer.pool
     if not plain or not isinstance(pool, TermPool) or any(k[:1] == "_" for k in fields):
         SegmentWriter.add_document(writer, **fields)
@@ -449,9 +447,10 @@ class NabaSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         _use_term_pool(self)
+        self._plain = _plain_schema(self.schema)
 
     def add_document(self, **fields: Any) -> None:
-        add_document(self, fields)
+        add_document(self, fields, plain=self._plain)
 
 
 class _SubWriterTask(SubWriterTask):
@@ -466,6 +465,7 @@ class _SubWriterTask(SubWriterTask):
         writer = self.writer
         _use_term_pool(writer)
         tempstorage = writer.temp_storage()
+        plain = _plain_schema(writer.schema)
         # A job file: ``doc_count`` pickled (0, fields) pairs, 0 meaning "add" (the only
         # command MpWriter writes).
         with tempstorage.open_file(filename).raw_file() as f:
@@ -473,7 +473,7 @@ class _SubWriterTask(SubWriterTask):
                 code, fields = pickle.load(f)
                 if code != 0:
                     raise ValueError(f"unexpected command {code!r} in a writer job file")
-                add_document(writer, fields)
+                add_document(writer, fields, plain=plain)
         tempstorage.delete_file(filename)
 
 

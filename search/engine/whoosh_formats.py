@@ -1,18 +1,21 @@
 """Posting formats that index a text's stemmed and exact fields from one analysis.
 
+They belong to the engine (Whoosh posting formats and a schema field); from
+:mod:`search.analysis` they take its tokenizer pattern and memoised word forms.
+
 Every text is indexed twice: stemmed (``title``, ``body``; Whoosh's ``Frequency``) and
 exact (``title_exact``, ``body_exact``; ``Positions``), from the very same string. Through
-Whoosh's generic path each field runs the tokenizer and the :class:`~.ArabicFilter`
-again, one ``Token`` object per word, although both fields need nothing but the
-tokenizer's words and their :func:`~.word_forms`. These formats' ``index_items``
-compute that once per text (the writer indexes a document's fields in name order, so
-``body_exact`` follows ``body`` with the same string object) and count terms and
-positions straight from it, into a list of encoded postings that
+Whoosh's generic path each field runs the tokenizer and the
+:class:`~search.analysis.ArabicFilter` again, one ``Token`` object per word, although both
+fields need nothing but the tokenizer's words and their :func:`~search.analysis.word_forms`.
+These formats' ``index_items`` compute that once per text (the writer indexes a document's
+fields in name order, so ``body_exact`` follows ``body`` with the same string object) and
+count terms and positions straight from it, into a list of encoded postings that
 :class:`SharedAnalysisText` hands the writer (Whoosh's ``Field.index`` is a generator over
 a generator, two steps per posting).
 
 The result is what the analyzers give, posting for posting: same terms, frequencies,
-weights, positions and encoded values (``tests/test_analysis_pipeline.py`` holds
+weights, positions and encoded values (``tests/test_engine_writing.py`` holds
 ``index_items`` equal to Whoosh's generic ``word_values``, which these formats keep).
 Anything other than a plain string indexed with no options takes Whoosh's generic path,
 and the fields' analyzers are unchanged, so query parsing and highlighting do not
@@ -31,7 +34,7 @@ from whoosh.fields import TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from .analyzers import WordForms, tokenizer, word_forms
+from search.analysis.analyzers import WordForms, tokenizer, word_forms
 
 # The tokenizer's own compiled pattern, so the words found here are the analyzers' words.
 _FIND_WORDS = tokenizer().expression.findall
