@@ -39,24 +39,40 @@ import unicodedata
 
 from pyarabic import araby
 
-# Marks pyarabic's strip_tashkeel leaves behind: maddah/hamza above and below
-# as combining marks, the rarer vowel signs, the superscript (dagger) alef and
-# Quranic annotation marks. Zero-width (non-)joiners and direction marks
-# inside a word are invisible and must not split or change a term.
-_EXTRA_MARKS = re.compile(
-    "[\u0610-\u061a\u0653-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
-    "\u200b-\u200f\u2060\ufeff]"
+from search.arabic import (
+    ARABIC_INDIC_DIGITS,
+    BASE_LETTERS,
+    BOM,
+    EXTENDED_HARAKAT,
+    HONORIFIC_SIGNS,
+    INVISIBLE,
+    PERSIAN_DIGITS,
+    PRESENTATION_FORMS,
+    QURANIC_MARKS,
+    QURANIC_SMALL_LETTERS,
+    SUPERSCRIPT_ALEF,
 )
 
-# Presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF) are legacy glyph codes
-# for the same letters; NFKC maps them back. NFKC is applied to these
-# characters only: on whole text it would also rewrite things search should
-# keep apart (superscripts, compatibility digits in Latin text).
-_PRESENTATION_FORM = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+# Marks pyarabic's strip_tashkeel leaves behind (it removes the harakat only):
+# maddah/hamza above and below as combining marks, the rarer vowel signs, the
+# superscript (dagger) alef and the Quranic annotation marks with the small
+# waw and yeh written among them; the Quranic signs (end of ayah...) are kept.
+# Zero-width (non-)joiners, direction marks and the BOM inside a word are
+# invisible and must not split or change a term.
+_EXTRA_MARKS = re.compile(
+    f"[{HONORIFIC_SIGNS}{EXTENDED_HARAKAT}{SUPERSCRIPT_ALEF}{QURANIC_MARKS}{QURANIC_SMALL_LETTERS}"
+    f"{INVISIBLE}{BOM}]"
+)
+
+# Presentation forms are legacy glyph codes for the same letters; NFKC maps
+# them back. NFKC is applied to these characters only: on whole text it would
+# also rewrite things search should keep apart (superscripts, compatibility
+# digits in Latin text).
+_PRESENTATION_FORM = re.compile(f"[{PRESENTATION_FORMS}]")
 
 # A word of base Arabic letters, ASCII lower-case letters or digits only:
 # nothing in it needs more than the letter map.
-_PLAIN = re.compile("[\u0621-\u063a\u0641-\u064aa-z0-9]+")
+_PLAIN = re.compile(f"[{BASE_LETTERS}a-z0-9]+")
 
 # Persian, Urdu and other Arabic-script letters that stand for an Arabic
 # letter in pasted text.
@@ -74,8 +90,8 @@ _LETTER_MAP = str.maketrans(
         "\u0671": "\u0627",  # ٱ alef wasla → ا (Quranic article ٱل)
         "\u066b": ".",  # ٫ Arabic decimal separator
         "\u066c": ",",  # ٬ Arabic thousands separator
-        **{chr(0x0660 + d): str(d) for d in range(10)},  # ٠-٩
-        **{chr(0x06F0 + d): str(d) for d in range(10)},  # ۰-۹
+        **{digit: str(value) for value, digit in enumerate(ARABIC_INDIC_DIGITS)},  # ٠-٩
+        **{digit: str(value) for value, digit in enumerate(PERSIAN_DIGITS)},  # ۰-۹
     }
 )
 

@@ -13,8 +13,13 @@ not corrected with Arabic letters, nor the other way round.
 
 from __future__ import annotations
 
-# What :func:`~.normalize.fold` leaves of the Arabic letters (no أ إ آ ٱ ة ى ؤ ئ).
-ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+from search.arabic import BASE_LETTERS, chars
+
+from .normalize import normalize
+
+# What :func:`~.normalize.normalize` leaves of the Arabic letters (no أ إ آ ٱ ة ى ؤ ئ),
+# derived from it so that a variant can never hold a letter no indexed term has.
+ARABIC_LETTERS = "".join(sorted({normalize(letter) for letter in chars(BASE_LETTERS)}))
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 DIGITS = "0123456789"
 _SCRIPTS = (frozenset(ARABIC_LETTERS), frozenset(LATIN_LETTERS), frozenset(DIGITS))

@@ -49,6 +49,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from search.arabic import HAMZA_TO_YEH
+
 from .normalize import normalize as _fold_for_lists
 
 # The suffix loop compares forms against the lists at every step; a single
@@ -61,7 +63,7 @@ def fold(word: str) -> str:
     return word.translate(_FOLD)
 
 
-_ARABIC_WORD = re.compile(r"^[\u0621-\u064a]+$")
+_ARABIC_WORD = re.compile(f"^[{HAMZA_TO_YEH}]+$")
 
 _ARTICLE_PREFIXES = (
     "وبال",

@@ -34,6 +34,14 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
+from search.arabic import (
+    ARABIC_BLOCK,
+    ARABIC_SUPPLEMENT,
+    BOM,
+    PRESENTATION_FORMS,
+    SCRIPT_LETTERS,
+)
+
 #: Inputs up to this size are decoded in memory, in one piece.
 HEAD_BYTES = 1 << 20
 #: The beginning of a larger input on which its encoding is decided.
@@ -54,16 +62,17 @@ _BINARY_SIGNATURES = (
     b"MZ",
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f]")
+_ARABIC_LETTER = re.compile(f"[{SCRIPT_LETTERS}]")
 # Non-ASCII characters that legitimately surround Arabic letters: Arabic punctuation,
-# diacritics and digits, NBSP, typographic quotes and dashes, ×, ÷, «», tatweel, ZWNJ...
+# diacritics and digits, presentation forms, BOM, NBSP, typographic quotes and dashes,
+# ×, ÷, «», tatweel, ZWNJ...
 _ARABIC_CONTEXT = re.compile(
-    r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+    f"[{ARABIC_BLOCK}{ARABIC_SUPPLEMENT}{PRESENTATION_FORMS}{BOM}"
     r"\u00a0\u00ab\u00bb\u00b0\u00d7\u00f7\u200c-\u200f\u2013\u2014\u2018-\u201e\u2022\u2026]"
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # An Arabic letter glued to a Latin one: how a Latin-1 text looks when decoded as Arabic.
-_MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z]")
+_MIXED_SCRIPT = re.compile(f"[A-Za-z][{ARABIC_BLOCK}]|[{ARABIC_BLOCK}][A-Za-z]")
 
 
 def _mojibake_pair(codec: str) -> re.Pattern[str]:

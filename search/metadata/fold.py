@@ -11,8 +11,8 @@ the exact original characters, so what a rule reports is what the article
 says. Decisions: ``أ إ آ ٱ`` → ``ا``; ``ى ی ئ`` → ``ي``; ``ؤ`` → ``و``
 (people write وكالة/رؤية both ways, and a hamza seat never distinguishes two
 month or outlet names); ``ة`` → ``ه``; ``ک`` → ``ك``. This module depends on no
-other Naba module on purpose: ``search.analysis`` folds for *indexing*, with
-its own trade-offs.
+other Naba module on purpose (only on the leaf :mod:`search.arabic`, for what a
+mark is): ``search.analysis`` folds for *indexing*, with its own trade-offs.
 """
 
 from __future__ import annotations
@@ -20,24 +20,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DELETED_RANGES = (
-    (0x0610, 0x061A),  # honorific signs above/below
-    (0x061C, 0x061C),  # Arabic letter mark
-    (0x064B, 0x065F),  # harakat, tanwin, shadda, sukun, extended marks
-    (0x0670, 0x0670),  # superscript alef
-    (0x0640, 0x0640),  # tatweel
-    (0x06D6, 0x06DC),  # Quranic annotation marks
-    (0x06DF, 0x06E4),
-    (0x06E7, 0x06E8),
-    (0x06EA, 0x06ED),
-    (0x00AD, 0x00AD),  # soft hyphen
-    (0x200B, 0x200F),  # zero-width space/joiners, LRM, RLM
-    (0x202A, 0x202E),  # bidi embeddings
-    (0x2066, 0x2069),  # bidi isolates
-    (0xFEFF, 0xFEFF),  # BOM / zero-width no-break space
+from search.arabic import (
+    ARABIC_INDIC_DIGITS,
+    ARABIC_LETTER_MARK,
+    BIDI_CONTROLS,
+    BOM,
+    DIRECTION_MARKS,
+    EXTENDED_HARAKAT,
+    HARAKAT,
+    MARKS,
+    PERSIAN_DIGITS,
+    SUPERSCRIPT_ALEF,
+    TATWEEL,
+    ZERO_WIDTH,
+    chars,
 )
 
-_DELETED = frozenset(cp for lo, hi in _DELETED_RANGES for cp in range(lo, hi + 1))
+# Deleted before matching: every Arabic combining mark (harakat, honorific and
+# Quranic marks, the superscript alef), tatweel, and the invisible characters
+# pasted text carries (zero-width characters, direction marks and bidi controls,
+# the BOM, the soft hyphen). The small Quranic waw and yeh are letters and stay.
+_DELETED_CHARS = (
+    chars(MARKS + TATWEEL + ARABIC_LETTER_MARK + ZERO_WIDTH + DIRECTION_MARKS + BIDI_CONTROLS + BOM)
+    + "\u00ad"  # soft hyphen
+)
+
+_DELETED = frozenset(map(ord, _DELETED_CHARS))
 
 _MAPPED: dict[str, str] = {
     "أ": "ا",
@@ -65,8 +73,8 @@ _MAPPED: dict[str, str] = {
     "\t": " ",
 }
 for _i in range(10):
-    _MAPPED[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
-    _MAPPED[chr(0x06F0 + _i)] = str(_i)  # Persian (extended Arabic-Indic) digits
+    _MAPPED[ARABIC_INDIC_DIGITS[_i]] = str(_i)
+    _MAPPED[PERSIAN_DIGITS[_i]] = str(_i)  # extended Arabic-Indic digits
 
 _TABLE: dict[int, str | None] = {ord(k): v for k, v in _MAPPED.items()}
 _TABLE.update(dict.fromkeys(_DELETED))
@@ -140,4 +148,6 @@ class Folded:
         return self.original[begin:last]
 
 
-_WORD_MARKS = frozenset(chr(cp) for cp in (*range(0x064B, 0x0660), 0x0670, 0x0640))
+# What :meth:`Folded.original_span` takes along after a word's last letter: the
+# harakat, the superscript alef and tatweel (honorific and Quranic marks are not).
+_WORD_MARKS = frozenset(chars(HARAKAT + EXTENDED_HARAKAT + SUPERSCRIPT_ALEF + TATWEEL))

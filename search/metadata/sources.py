@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from search.arabic import ARABIC_BLOCK
 from search.metadata.dates import find_dates
 from search.metadata.fold import Folded, compile_folded, fold_key
 from search.metadata.lines import Line, article_lines, is_boilerplate, split_lines
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 
-_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARABIC = re.compile(f"[{ARABIC_BLOCK}]")
 
 
 @dataclass(frozen=True, slots=True)
