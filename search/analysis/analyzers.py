@@ -28,8 +28,9 @@ from .stopwords import is_stopword
 # it: Whoosh's default ``\w+`` would split كَتَبَ into letters because Arabic
 # marks are not word characters. Numbers keep their decimal and thousands
 # separators (1.5, ٢٫٥, 10,000).
-_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-TOKEN_PATTERN = rf"\d+(?:[.,\u066b\u066c]\d+)+|[\w{_MARKS}\u200b-\u200f\u2060]+"
+from search.arabic import DECIMAL_SEPARATORS, INVISIBLE, TOKEN_MARKS as _MARKS  # isort: skip
+
+TOKEN_PATTERN = rf"\d+(?:[.,{DECIMAL_SEPARATORS}]\d+)+|[\w{_MARKS}{INVISIBLE}]+"
 
 _WORD_CACHE_SIZE = 1 << 18
 
