@@ -1,9 +1,9 @@
-"""Where things are, from environment variables, so the CLI, the web app and
-the tests agree without passing paths through every layer.
+"""Where things are, for the modules that still ask here rather than being given it.
 
-``NABA_INDEX``   index root directory (default ``index/``)
-``NABA_CORPUS``  corpus path(s), separated by the OS path separator (default ``corpus/``)
-``NABA_CACHE_MB`` memory for decoded postings per searching process (default 128)
+The environment is read by :mod:`search.settings`, once per call here; these wrappers
+keep the old calls working until the callers take their values as arguments (then this
+module goes). They never exit the process: a bad value is a
+:class:`search.settings.SettingsError` for the entry point to report.
 """
 
 from __future__ import annotations
@@ -11,25 +11,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from search.settings import DEFAULT_CACHE_MB, ROOT, Settings
+
+__all__ = ["DEFAULT_CACHE_MB", "ROOT", "cache_mb", "corpus_paths", "index_dir"]
 
 
 def index_dir(value: str | os.PathLike[str] | None = None) -> Path:
     """The index root: an explicit value, else ``$NABA_INDEX``, else ``index/``."""
-    return Path(value or os.environ.get("NABA_INDEX") or ROOT / "index")
+    return Path(value or Settings.from_env().index)
 
 
 def corpus_paths(values: list[str] | None = None) -> list[Path]:
     """Corpus inputs: explicit values, else ``$NABA_CORPUS``, else ``corpus/``."""
     if values:
         return [Path(v) for v in values]
-    env = os.environ.get("NABA_CORPUS")
-    if env:
-        return [Path(p) for p in env.split(os.pathsep) if p]
-    return [ROOT / "corpus"]
-
-
-DEFAULT_CACHE_MB = 128
+    return [Path(p) for p in Settings.from_env().corpus]
 
 
 def cache_mb() -> int:
@@ -40,12 +36,4 @@ def cache_mb() -> int:
     of the four scored fields that ANT's 200 benchmark queries touch several
     times over; 0 turns the cache off.
     """
-    value = os.environ.get("NABA_CACHE_MB", "").strip()
-    if not value:
-        return DEFAULT_CACHE_MB
-    try:
-        return max(0, int(value))
-    except ValueError:
-        raise SystemExit(
-            f"error: NABA_CACHE_MB must be a whole number of megabytes, not {value!r}"
-        ) from None
+    return Settings.from_env().cache_mb

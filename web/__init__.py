@@ -6,7 +6,7 @@ the result objects. It never touches the engine, so the CLI and the web always a
 
 Layout (one obvious place per feature)::
 
-    web/__init__.py     create_app(): configuration, then each module's init_app()
+    web/__init__.py     create_app(): config from search.settings, then each init_app()
     web/index.py        the open index of this process, `flask reindex`
     web/params.py       query string -> search parameters, and URLs for facet links
     web/formatting.py   Arabic dates and plurals, safe external links (Jinja filters)
@@ -20,42 +20,67 @@ Layout (one obvious place per feature)::
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
-from search import config as search_config
+# split_list is web's as much as search's: the tests build allow-lists with it.
+from search.settings import Settings, split_list
+
+__all__ = ["app_config", "check_origins", "create_app", "settings_from_env", "split_list"]
 
 
-def split_list(value: str | None, default: str = "*") -> list[str]:
-    """Parse an allow-list from the environment: comma and/or space separated."""
-    text = default if value is None else value
-    return [item for item in text.replace(",", " ").split() if item]
+def app_config(settings: Settings) -> dict[str, Any]:
+    """The Flask config keys the app's modules read, from the settings (README lists them).
 
-
-def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Every setting the app reads from the environment, in one place (README lists them)."""
-    env = os.environ if environ is None else environ
+    The modules read keys rather than the :class:`Settings` object so that a test can
+    change one of them with ``create_app(test_config)``.
+    """
     return {
-        # Resolved through search.config so the CLI and the app open the same index.
-        "INDEX": str(search_config.index_dir(env.get("NABA_INDEX"))),
+        "SETTINGS": settings,
+        "INDEX": settings.index,
         # Sites allowed to frame /embed (CSP frame-ancestors); "*" means any site.
-        "EMBED_ORIGINS": split_list(env.get("NABA_EMBED_ORIGINS")),
+        "EMBED_ORIGINS": list(settings.embed_origins),
         # Origins allowed to read the JSON API from a browser; "*" means any origin.
-        "CORS_ORIGINS": split_list(env.get("NABA_CORS_ORIGINS")),
+        "CORS_ORIGINS": list(settings.cors_origins),
+        "RATE_LIMIT": settings.rate_limit or "off",
+        "SUGGEST_RATE_LIMIT": settings.suggest_rate_limit,
         # The widget shows a few results; more belongs on the full search page.
         "EMBED_MAX_LIMIT": 10,
         "JSON_AS_ASCII": False,
     }
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory (the Flask tutorial's shape): defaults from the environment,
-    then ``test_config`` on top, then each module registers what it owns."""
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The app's config as an environment would make it (kept for the tests that ask)."""
+    return app_config(Settings.from_env(environ))
+
+
+def check_origins(settings: Settings) -> None:
+    """The allow-list check every app makes, without building one: an entry point calls
+    it before forking, so that a bad origin stops the server with one line instead of
+    failing each worker as it boots. Raises ValueError naming the variable."""
+    from web.security import check_sources
+
+    check_sources(list(settings.embed_origins), "NABA_EMBED_ORIGINS")
+    check_sources([origin.rstrip("/") for origin in settings.cors_origins], "NABA_CORS_ORIGINS")
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, settings: Settings | None = None
+) -> Flask:
+    """Application factory (the Flask tutorial's shape): the config from ``settings``
+    (default: read from the environment now), then ``test_config`` on top, then each
+    module registers what it owns.
+
+    ``python -m web`` passes the settings it read before forking, so its workers use the
+    very values it checked. The object stays in ``app.config["SETTINGS"]``; the keys
+    beside it are what the app runs with, ``test_config`` included.
+    Raises :class:`search.settings.SettingsError` for a bad variable.
+    """
     app = Flask(__name__, static_folder=None)  # web.assets serves /static with fingerprints
-    app.config.from_mapping(settings_from_env())
+    app.config.from_mapping(app_config(Settings.from_env() if settings is None else settings))
     if test_config is not None:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Arabic stays readable in JSON

@@ -2,10 +2,12 @@
 
     python -m web --host 127.0.0.1 --port 8000 [--workers 2]
 
-``PORT`` and ``NABA_WORKERS`` are read from the environment when the options are not
-given (platforms that start the process set ``PORT``). The Flask development server
-(``flask --app wsgi run --debug``) reloads on changes but serves one request at a time
-per thread and shows tracebacks: never for production.
+``PORT`` and ``NABA_WORKERS`` give the defaults of the options (platforms that start the
+process set ``PORT``). The settings are read and checked once, here, before gunicorn
+starts: a bad variable is one ``error:`` line and exit status 2, not a traceback from
+every worker; the workers build their apps from that same object. The Flask development
+server (``flask --app wsgi run --debug``) reloads on changes but serves one request at a
+time per thread and shows tracebacks: never for production.
 
 Each gunicorn worker builds its own app and opens the index right after the fork (so no
 file handle is shared between processes), building the index's per-document arrays
@@ -15,22 +17,24 @@ before it takes its first request.
 from __future__ import annotations
 
 import argparse
-import os
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from web import create_app
+from search.settings import Settings
+from web import check_origins, create_app
 from web.index import warm
 
 
 class NabaServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
     """Gunicorn configured from Python rather than a config file."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], settings: Settings) -> None:
         self.options = options
+        self.settings = settings
         super().__init__()
 
     def load_config(self) -> None:
@@ -38,38 +42,62 @@ class NabaServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no ty
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return create_app()
+        return create_app(settings=self.settings)
 
 
 def _warm_worker(worker: Any) -> None:
     warm(worker.wsgi)
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+def _whole(low: int, high: int | None, expected: str) -> Callable[[str], int]:
+    """An argparse type: the options are checked like the variables they stand for."""
+
+    def parse(text: str) -> int:
+        try:
+            value: int | None = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}")
+        return value
+
+    return parse
+
+
+def parse_args(
+    argv: Sequence[str] | None = None, settings: Settings | None = None
+) -> argparse.Namespace:
+    settings = Settings.from_env() if settings is None else settings
     parser = argparse.ArgumentParser(prog="python -m web", description="Serve Naba with gunicorn.")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
         "--port",
-        type=int,
-        default=int(os.environ.get("PORT") or 8000),
+        type=_whole(1, 65535, "a port number from 1 to 65535"),
+        default=settings.port,
         help="port to bind (default $PORT, else 8000)",
     )
     parser.add_argument(
         "--workers",
-        type=int,
-        default=int(os.environ.get("NABA_WORKERS") or 2),
+        type=_whole(1, None, "a whole number ≥ 1"),
+        default=settings.workers,
         help="worker processes (default $NABA_WORKERS, else 2)",
     )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        check_origins(settings)
+    except ValueError as error:  # SettingsError, or an origin web.security refuses
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    args = parse_args(argv, settings)
     host = f"[{args.host}]" if ":" in args.host else args.host
     NabaServer(
         {
             "bind": f"{host}:{args.port}",
-            "workers": max(1, args.workers),
+            "workers": args.workers,
             "accesslog": "-",
             "errorlog": "-",
             "proc_name": "naba",
@@ -77,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # gunicornc's socket lives in $HOME by default: two servers would share it.
             "control_socket_disable": True,
             "post_worker_init": _warm_worker,
-        }
+        },
+        settings,
     ).run()
     return 0
 

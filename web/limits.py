@@ -7,7 +7,8 @@ endpoint counts separately per client address (``RATE_LIMIT``, default ``120/min
 ``/api/suggest`` has its own, looser limit (``SUGGEST_RATE_LIMIT``, default
 ``600/minute``) because the search box calls it on every keystroke.
 
-Settings (environment, or ``create_app(test_config)`` keys, which win)::
+Settings (app config keys: :mod:`search.settings` reads the environment and
+``create_app`` fills them in; ``create_app(test_config)`` keys win)::
 
     NABA_RATE_LIMIT          RATE_LIMIT           "120/minute"; "off" disables limiting
     NABA_SUGGEST_RATE_LIMIT  SUGGEST_RATE_LIMIT   "600/minute"
@@ -23,18 +24,14 @@ A refused request is a 429 JSON error ``{"error": "…", "status": 429}`` with a
 from __future__ import annotations
 
 import math
-import os
 import time
 
 from flask import Flask, Response, current_app, jsonify, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from limits import parse_many
 
-DEFAULT_LIMIT = "120/minute"
-DEFAULT_SUGGEST_LIMIT = "600/minute"
-#: Values of ``NABA_RATE_LIMIT`` that turn limiting off.
-OFF = frozenset({"off", "none", "0", "false", "no"})
+from search.settings import DEFAULT_RATE_LIMIT, DEFAULT_SUGGEST_RATE_LIMIT, OFF, check_rate_limit
+
 SUGGEST_ENDPOINT = "api.api_suggest"
 #: Where the app keeps its limiter (Flask-Limiter's own entry is a set of limiters).
 EXTENSION = "naba.limiter"
@@ -69,27 +66,20 @@ def too_many_requests(error: RateLimitExceeded) -> tuple[Response, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Read the limits, refuse a malformed one at start-up, and attach the limiter.
+    """Refuse a malformed limit at start-up, and attach the limiter.
 
     A limiter per app (not a module global) so that each app built by the tests starts
     with empty counts.
     """
-    app.config.setdefault(
-        "RATE_LIMIT", os.environ.get("NABA_RATE_LIMIT", DEFAULT_LIMIT).strip() or DEFAULT_LIMIT
-    )
-    app.config.setdefault(
-        "SUGGEST_RATE_LIMIT",
-        os.environ.get("NABA_SUGGEST_RATE_LIMIT", DEFAULT_SUGGEST_LIMIT).strip()
-        or DEFAULT_SUGGEST_LIMIT,
-    )
+    app.config.setdefault("RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    app.config.setdefault("SUGGEST_RATE_LIMIT", DEFAULT_SUGGEST_RATE_LIMIT)
     if str(app.config["RATE_LIMIT"]).lower() in OFF:
         app.config["RATELIMIT_ENABLED"] = False
     elif app.config.get("RATELIMIT_ENABLED", True):
+        # The environment's values were checked when read; test_config's are checked here,
+        # the same way: a typo should stop the server, not disable limits.
         for key in ("RATE_LIMIT", "SUGGEST_RATE_LIMIT"):
-            try:
-                parse_many(str(app.config[key]))
-            except ValueError as error:  # a typo should stop the server, not disable limits
-                raise ValueError(f"NABA_{key}: not a rate limit: {app.config[key]!r}") from error
+            check_rate_limit(f"NABA_{key}", str(app.config[key]))
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.extensions[EXTENSION] = Limiter(

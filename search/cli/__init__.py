@@ -16,6 +16,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from search.settings import Settings, SettingsError
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -38,6 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
     try:
+        # Every variable is checked before the command runs, so that a typo is reported
+        # now and the same way whichever command would have tripped on it.
+        Settings.from_env()
         return int(args.func(args) or 0)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # e.g. `python -m search metadata corpus | head`
         return 0
