@@ -6,8 +6,9 @@ TREC files in a ``.tar.gz``, or SaudiNewsNet's JSON arrays in zips.
 
 Modules, in the order data flows through them:
 
-* ``files``: walking folders, skipping hidden and ``*.md`` files, dispatch by extension;
-* ``archives``: zip and tar members, streamed, dispatched like files;
+* ``files``: walking folders, skipping hidden and ``*.md`` files, and the registry that
+  picks a reader by file type (:func:`register_reader` adds a format);
+* ``archives``: zip and tar members, streamed, read like files;
 * ``encoding``: bytes to text (UTF-8, BOM, Windows-1256, ISO-8859-6), refusing binary,
   undecodable input and mojibake;
 * ``text`` (plain articles), ``trec`` (``<DOC>`` records), ``records`` (JSON, JSON Lines,
@@ -49,7 +50,17 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from search.corpus.base import ReadContext
-from search.corpus.files import CorpusFile, list_corpus_files, read_corpus_file
+from search.corpus.files import (
+    CorpusFile,
+    Reader,
+    TextReader,
+    list_corpus_files,
+    read_corpus_file,
+    register_reader,
+    registered_readers,
+    text_reader,
+    unregister_reader,
+)
 from search.corpus.records import DEFAULT_FIELDS, FieldMap
 from search.corpus.report import Problem, ReadReport
 from search.document import Document
@@ -60,9 +71,15 @@ __all__ = [
     "FieldMap",
     "Problem",
     "ReadReport",
+    "Reader",
+    "TextReader",
     "list_corpus_files",
     "read_corpus",
     "read_files",
+    "register_reader",
+    "registered_readers",
+    "text_reader",
+    "unregister_reader",
 ]
 
 

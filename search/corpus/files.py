@@ -5,7 +5,11 @@ reproducible). Hidden files and folders (``.git``, ``.DS_Store``) and Markdown f
 (``*.md``: READMEs and licences shipped with corpora, never articles) are skipped
 silently by rule; every other file is either read or reported.
 
-Dispatch is by extension, because extensions are cheap and almost always right:
+Readers are chosen by extension, because extensions are cheap and almost always
+right. They come from a registry keyed by file type (suffix) rather than a chain of
+tests, so that a new format is one module plus one registration and cannot disturb
+the others. The longest registered suffix a name ends with wins (``x.tar.gz`` is a tar,
+``x.jsonl.gz`` a gzip holding JSON Lines); the built-in types:
 
 =================================  ==========================================
 ``.txt``, ``.text``                plain-text article, or TREC if it starts with ``<DOC>``
@@ -22,6 +26,17 @@ Dispatch is by extension, because extensions are cheap and almost always right:
 anything else                      TREC if it starts with ``<DOC>`` (TREC collections
                                    often have no extension), else reported
 =================================  ==========================================
+
+Adding a format: write its reader in a module of its own (``trec.py`` is the model: it
+takes a decoded text stream, the :class:`~search.corpus.base.Entry` and the
+:class:`~search.corpus.base.ReadContext`, yields documents and reports problems to
+``ctx.report``), then register it with the built-ins at the end of this module::
+
+    register_reader((".html", ".htm"), text_reader(read_html))
+
+:func:`text_reader` decodes with the rules of :mod:`search.corpus.encoding` (and notes
+legacy encodings in the report); a reader that wants the raw bytes, or the file name
+it was chosen on, is registered as it is (see :data:`Reader`).
 """
 
 from __future__ import annotations
@@ -31,10 +46,11 @@ import gzip
 import io
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from types import MappingProxyType
+from typing import BinaryIO, TextIO, TypeAlias
 
 from search.corpus.archives import ARCHIVE_ERRORS, ReadMember, read_tar, read_zip
 from search.corpus.base import Entry, ReadContext
@@ -47,11 +63,66 @@ from search.document import Document
 
 logger = logging.getLogger("search.corpus")
 
-_TEXT = (".txt", ".text")
-_TREC = (".sgml", ".sgm", ".trec")
-_JSONL = (".jsonl", ".ndjson", ".jsonlines")
-_TAR = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 _IGNORED = (".md",)
+
+#: How a file type is read: ``reader(raw, entry, ctx, name)`` yields the documents of
+#: the binary stream ``raw`` and reports problems to ``ctx.report``; ``name`` is the
+#: lower-cased file name the reader was chosen on (``x.jsonl`` inside ``x.jsonl.gz``).
+#: Exceptions are caught and reported for ``entry`` by the caller.
+Reader: TypeAlias = Callable[[BinaryIO, Entry, ReadContext, str], Iterable[Document]]
+#: How a text format is read, once decoded: see :func:`text_reader`.
+TextReader: TypeAlias = Callable[[TextIO, Entry, ReadContext], Iterable[Document]]
+
+_READERS: dict[str, Reader] = {}
+
+
+def register_reader(suffixes: str | Iterable[str], reader: Reader) -> None:
+    """Read files whose name ends with any of ``suffixes`` (``".html"``) with ``reader``.
+
+    Suffixes start with a dot and are matched case-insensitively; registering a suffix
+    again replaces its reader.
+    """
+    for suffix in (suffixes,) if isinstance(suffixes, str) else suffixes:
+        if not suffix.startswith(".") or len(suffix) < 2:
+            raise ValueError(f"a file type is a suffix such as '.txt', not {suffix!r}")
+        _READERS[suffix.lower()] = reader
+
+
+def unregister_reader(suffixes: str | Iterable[str]) -> None:
+    """Stop reading ``suffixes`` (their files are then treated as of unknown type)."""
+    for suffix in (suffixes,) if isinstance(suffixes, str) else suffixes:
+        _READERS.pop(suffix.lower(), None)
+
+
+def registered_readers() -> Mapping[str, Reader]:
+    """The registry, read-only: each registered suffix and its reader."""
+    return MappingProxyType(_READERS)
+
+
+def text_reader(read: TextReader, *, newline: str | None = None) -> Reader:
+    """A :data:`Reader` for a text format: the bytes are decoded first, by the project's rules.
+
+    Decoding refuses binary input, undecodable input and mojibake (reported for the file)
+    and notes legacy encodings; ``newline`` is passed to the text stream (``""`` for CSV).
+    """
+
+    def reader(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
+        yield from read(_open_text(raw, entry, ctx, newline=newline).stream, entry, ctx)
+
+    reader.__name__ = reader.__qualname__ = f"text_reader({getattr(read, '__name__', read)})"
+    return reader
+
+
+def reader_for(name: str) -> Reader | None:
+    """The reader for a file name: that of the longest registered suffix it ends with."""
+    name = name.lower()
+    dot = name.find(".")
+    while dot != -1:
+        reader = _READERS.get(name[dot:])
+        if reader is not None:
+            return reader
+        dot = name.find(".", dot + 1)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +215,7 @@ def _walk(
 def read_corpus_file(file: CorpusFile, ctx: ReadContext) -> Iterator[Document]:
     """Documents of one corpus file (problems go to ``ctx.report``)."""
     entry = file.entry
-    if _format_name(file.id).endswith(".zip"):
+    if reader_for(_format_name(file.id)) is _read_zip:
         # zipfile needs random access; give it the path rather than a stream.
         yield from _guarded(
             lambda: read_zip(file.path, entry, ctx, _member_reader(ctx)), entry, ctx
@@ -212,39 +283,52 @@ def _guarded(
 
 
 def _dispatch(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
-    if name.endswith(_TAR):
-        yield from read_tar(raw, entry, ctx, _member_reader(ctx))
-    elif name.endswith(".zip"):
-        yield from read_zip(raw, entry, ctx, _member_reader(ctx))
-    elif name.endswith(".gz"):
-        with gzip.GzipFile(fileobj=raw) as unzipped:
-            yield from _dispatch(unzipped, entry, ctx, name[: -len(".gz")])  # type: ignore[arg-type]
-    elif name.endswith(_JSONL):
-        yield from read_jsonl(_open_text(raw, entry, ctx).stream, entry, ctx)
-    elif name.endswith(".json"):
-        yield from read_json(_open_text(raw, entry, ctx).stream, entry, ctx)
-    elif name.endswith((".csv", ".tsv")):
-        text = _open_text(raw, entry, ctx, newline="")
-        delimiter = "\t" if name.endswith(".tsv") else None
-        yield from read_csv(text.stream, text.head, entry, ctx, delimiter=delimiter)
-    elif name.endswith(_TREC):
-        yield from read_trec(_open_text(raw, entry, ctx).stream, entry, ctx)
-    elif name.endswith(_TEXT):
-        text = _open_text(raw, entry, ctx)
-        if text.head.lstrip().startswith("<DOC>"):
-            yield from read_trec(text.stream, entry, ctx)
-        else:
-            doc = text_to_document(text.stream.read(), entry, ctx)
-            if doc is not None:
-                yield doc
+    yield from (reader_for(name) or _read_unknown)(raw, entry, ctx, name)
+
+
+def _read_unknown(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
+    """A file of no registered type: TREC if it starts with ``<DOC>``, else reported.
+
+    TREC collections often ship their files without an extension.
+    """
+    head = raw.read(64)
+    if not head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<DOC>"):
+        suffix = "." + name.rsplit(".", 1)[-1] if "." in name else "(no extension)"
+        ctx.report.skip(entry.origin, "unsupported file type", suffix)
+        return
+    replayed = io.BufferedReader(PrefixedStream(head, raw))
+    yield from read_trec(_open_text(replayed, entry, ctx).stream, entry, ctx)
+
+
+def _read_tar(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
+    yield from read_tar(raw, entry, ctx, _member_reader(ctx))
+
+
+def _read_zip(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
+    yield from read_zip(raw, entry, ctx, _member_reader(ctx))
+
+
+def _read_gzip(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
+    """A gzip of any registered type: the name without ``.gz`` chooses the reader."""
+    with gzip.GzipFile(fileobj=raw) as unzipped:
+        yield from _dispatch(unzipped, entry, ctx, name[: -len(".gz")])  # type: ignore[arg-type]
+
+
+def _read_csv(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
+    text = _open_text(raw, entry, ctx, newline="")
+    delimiter = "\t" if name.endswith(".tsv") else None
+    yield from read_csv(text.stream, text.head, entry, ctx, delimiter=delimiter)
+
+
+def _read_text(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iterator[Document]:
+    """One plain-text article, unless the file is TREC records under a ``.txt`` name."""
+    text = _open_text(raw, entry, ctx)
+    if text.head.lstrip().startswith("<DOC>"):
+        yield from read_trec(text.stream, entry, ctx)
     else:
-        head = raw.read(64)
-        if not head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<DOC>"):
-            suffix = "." + name.rsplit(".", 1)[-1] if "." in name else "(no extension)"
-            ctx.report.skip(entry.origin, "unsupported file type", suffix)
-            return
-        replayed = io.BufferedReader(PrefixedStream(head, raw))
-        yield from read_trec(_open_text(replayed, entry, ctx).stream, entry, ctx)
+        doc = text_to_document(text.stream.read(), entry, ctx)
+        if doc is not None:
+            yield doc
 
 
 _ENCODING_NAMES = {"cp1256": "Windows-1256", "iso-8859-6": "ISO-8859-6", "utf-16": "UTF-16"}
@@ -258,3 +342,13 @@ def _open_text(
     if text.encoding in _ENCODING_NAMES:
         ctx.report.note(entry.origin, f"decoded as {_ENCODING_NAMES[text.encoding]}")
     return text
+
+
+register_reader((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz"), _read_tar)
+register_reader(".zip", _read_zip)
+register_reader(".gz", _read_gzip)
+register_reader((".jsonl", ".ndjson", ".jsonlines"), text_reader(read_jsonl))
+register_reader(".json", text_reader(read_json))
+register_reader((".csv", ".tsv"), _read_csv)
+register_reader((".sgml", ".sgm", ".trec"), text_reader(read_trec))
+register_reader((".txt", ".text"), _read_text)
