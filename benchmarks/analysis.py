@@ -1,7 +1,7 @@
 """``python -m benchmarks analysis``: analyzer throughput on ANT, recorded in docs/benchmarks.md.
 
-The measuring itself is :func:`search.cli.bench_analysis.measure` (also
-``python -m search bench-analysis``); this adds the machine and the record.
+The measuring itself is :func:`benchmarks.analyzers.measure`; this adds the machine
+and the record.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import logging
 
+from benchmarks.analyzers import GOAL, load_texts, measure
 from benchmarks.common import ANT_ARCHIVE, machine_info, machine_line, write_section
-from search.cli.bench_analysis import GOAL, load_texts, measure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
 {machine_line(info)}
 
-`python -m benchmarks analysis` (the code of `python -m search bench-analysis`): the title and
+`python -m benchmarks analysis`: the title and
 body of every ANT article ({bench.documents:,} documents, {bench.megabytes:.1f} MB of UTF-8)
 analysed in index mode, with positions. *Cold*: first pass, word memo emptied; *warm*: second
 pass, every word memoised ({bench.distinct_words:,} distinct surface words). Best of

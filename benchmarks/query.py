@@ -224,7 +224,7 @@ def ant_index(given: str | None) -> Iterator[Path]:
 
     with unpacked_ant() as ant, tempfile.TemporaryDirectory(prefix="naba-bench-q-") as tmp:
         print("indexing ANT (use --index DIR to reuse an index) …", file=sys.stderr, flush=True)
-        summary = reindex([ant], index_root=Path(tmp) / "index", full=True, progress=False)
+        summary = reindex([ant], index=Path(tmp) / "index", full=True)
         print(f"  {summary.documents:,} documents in {summary.seconds:.0f} s", file=sys.stderr)
         yield Path(tmp) / "index"
 

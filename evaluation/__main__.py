@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from search.config import ROOT
+from search.settings import ROOT
 
 from .collections import COLLECTIONS, EVAL_DATA
 from .harness import evaluate

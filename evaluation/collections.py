@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from search.config import ROOT
+from search.settings import ROOT
 
 EVAL_DATA = ROOT.parent / "shared" / "eval"
 

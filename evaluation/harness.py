@@ -71,12 +71,12 @@ class CollectionResult:
 def run_system(collection: Collection, system: System) -> SystemResult:
     """Index ``collection`` with ``system``, ask every question, score the rankings."""
     start = time.perf_counter()
-    engine = system.build(collection.documents)
+    reader = system.build(collection.documents)
     indexed = time.perf_counter()
     outcomes = []
     for qid, text in collection.queries.items():
         parsed = system.query(text)
-        result, _ = find(engine, parsed, parsed.filters, sort="relevance", offset=0, limit=DEPTH)
+        result, _ = find(reader, parsed, parsed.filters, sort="relevance", offset=0, limit=DEPTH)
         outcomes.append(
             QueryOutcome(
                 qid,
@@ -87,7 +87,7 @@ def run_system(collection: Collection, system: System) -> SystemResult:
             )
         )
     searched = time.perf_counter()
-    engine.close()
+    reader.close()
     run = {o.qid: {doc: float(DEPTH - i) for i, doc in enumerate(o.ranking)} for o in outcomes}
     by_qid = {o.qid: o for o in outcomes}
     measures = list(MEASURES.values())

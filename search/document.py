@@ -1,14 +1,19 @@
-"""The one document model every reader produces and every engine stores.
+"""The one document model every reader produces, every engine stores and the API shows.
 
 Readers differ wildly (raw text copied from a site, TREC records, JSON
 exports); everything downstream of them sees only :class:`Document`, so a new
-reader never touches the index or the search code.
+reader never touches the index or the search code. An engine gives back a
+:class:`StoredDocument`: the same document plus the content hash it was stored
+with. :func:`to_record` and :func:`from_record` are the one serialisation of
+both, used by every engine (what it stores) and by the JSON API (what it
+shows), so a field added here reaches all of them at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,14 +61,68 @@ class Document:
 
     def metadata(self) -> dict[str, Any]:
         """The JSON-ready document without its body (what ``search metadata`` prints)."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date.isoformat() if self.date else None,
-            "date_source": self.date_source,
-            "sources": list(self.sources),
-            "source_rules": dict(self.source_rules),
-            "url": self.url,
-            "category": self.category,
-            "origin": self.origin,
-        }
+        record = to_record(self)
+        del record["body"]
+        return record
+
+
+@dataclass(slots=True)
+class StoredDocument(Document):
+    """A document as an engine gives it back: a :class:`Document` plus the content
+    hash it was stored with (so an incremental reindex compares without rehashing,
+    and carrying a stored document over to a new generation is just adding it)."""
+
+    content_hash: str = ""  # type: ignore[assignment]  # the stored value replaces the property
+
+
+#: The keys of a record, in the order the JSON API shows them.
+RECORD_KEYS = (
+    "id",
+    "title",
+    "body",
+    "date",
+    "date_source",
+    "sources",
+    "source_rules",
+    "url",
+    "category",
+    "origin",
+)
+
+
+def to_record(document: Document) -> dict[str, Any]:
+    """A document as plain JSON values (the date as ``YYYY-MM-DD``); every engine stores
+    these values and the API shows them."""
+    return {
+        "id": document.id,
+        "title": document.title,
+        "body": document.body,
+        "date": document.date.isoformat() if document.date else None,
+        "date_source": document.date_source,
+        "sources": list(document.sources),
+        "source_rules": dict(document.source_rules),
+        "url": document.url,
+        "category": document.category,
+        "origin": document.origin,
+    }
+
+
+def from_record(record: Mapping[str, Any], content_hash: str) -> StoredDocument:
+    """The inverse of :func:`to_record`, as an engine reads a document back.
+
+    Missing keys read as empty (a field added to the model after an index was built).
+    """
+    date = record.get("date")
+    return StoredDocument(
+        id=record["id"],
+        title=record.get("title") or "",
+        body=record.get("body") or "",
+        date=dt.date.fromisoformat(date) if date else None,
+        date_source=record.get("date_source"),
+        sources=list(record.get("sources") or ()),
+        url=record.get("url"),
+        category=record.get("category"),
+        origin=record.get("origin") or "",
+        source_rules=dict(record.get("source_rules") or {}),
+        content_hash=content_hash,
+    )

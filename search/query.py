@@ -8,7 +8,8 @@
 * ``-word`` / ``-"a phrase"`` to exclude;
 * ``OR`` / ``أو`` between words or phrases for alternatives;
 * ``source:…`` / ``المصدر:…``, ``date:2023`` / ``التاريخ:2023-08`` (or a full
-  day), ``category:…`` / ``القسم:…`` as filters.
+  day), ``category:…`` / ``القسم:…`` / ``التصنيف:…`` as filters: the operators of
+  :data:`search.params.PARAMS`.
 
 Anything else (unbalanced quotes, a lone ``-``, ``AND AND``, ``:::``, control
 characters, only stop words, only punctuation) is read as plainly as
@@ -22,15 +23,16 @@ terms to mark.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from search.analysis import analyze
 from search.engine import Clause, EngineQuery, Filters, Group, Mode, Phrase, Word
-from search.metadata import canonical_source_or_self
+from search.params import OPERATORS, merge, to_filters
 
 MAX_QUERY_CHARS = 1000
 MAX_GROUPS = 32
@@ -42,22 +44,10 @@ LONG_QUERY_SHARE = 3 / 4
 _OR = {"or", "أو", "او"}
 _AND = {"and"}
 _NOT = {"not"}
-_FIELDS = {
-    "source": "source",
-    "المصدر": "source",
-    "مصدر": "source",
-    "date": "date",
-    "التاريخ": "date",
-    "تاريخ": "date",
-    "category": "category",
-    "القسم": "category",
-    "قسم": "category",
-}
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "＂": '"'})
 # A quoted chunk (closed), a field with a quoted value, or any other run of
 # non-space characters.
 _ITEM = re.compile(r'(-?)(?:"([^"]*)"|([^\s:"]+):"([^"]*)"|(\S+))')
-_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 def required_matches(groups: int) -> int:
@@ -81,15 +71,24 @@ def required_matches(groups: int) -> int:
 
 @dataclass(slots=True)
 class ParsedQuery:
-    """What the parser understood: the engine query, filters, and what to highlight."""
+    """What the parser understood: the engine query, filters, and what to highlight.
+
+    ``typed`` holds the filters typed in the query, by parameter name (``source``,
+    ``year``…), to be merged with the request's own (:func:`search.params.merge`).
+    """
 
     text: str
     query: EngineQuery
-    filters: Filters
+    typed: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     terms: frozenset[str] = frozenset()  # stemmed terms to highlight
     exacts: frozenset[str] = frozenset()  # exact terms to highlight
     phrases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def filters(self) -> Filters:
+        """The typed filters alone, as the engine takes them."""
+        return to_filters(self.typed)
 
     @property
     def words(self) -> list[Word]:
@@ -115,34 +114,13 @@ def _words(text: str) -> list[Word]:
     return [Word(t.text, t.term, t.exact, t.stopped) for t in analyze(text)]
 
 
-def _date_filter(value: str, filters: dict[str, list], warnings: list[str]) -> None:
-    match = _DATE_VALUE.match(value.strip())
-    try:
-        if not match:
-            raise ValueError
-        year, month, day = match.groups()
-        if day:
-            date = dt.date(int(year), int(month), int(day))
-            filters["date_from"].append(date)
-            filters["date_to"].append(date)
-        elif month:
-            dt.date(int(year), int(month), 1)
-            filters["months"].append(f"{int(year):04d}-{int(month):02d}")
-        else:
-            filters["years"].append(int(year))
-    except ValueError:
-        warnings.append(f"ignored date filter {value!r} (use 2023, 2023-08 or 2023-08-16)")
-
-
 def parse_query(text: str, *, mode: Mode = "stemmed") -> ParsedQuery:
     """Parse what a reader typed; never raises."""
     original = text
     text, warnings = _clean(text or "")
     groups: list[list[Clause]] = []
     excluded: list[Clause] = []
-    found: dict[str, list] = {
-        k: [] for k in ("sources", "categories", "years", "months", "date_from", "date_to")
-    }
+    found: list[dict[str, list[Any]]] = []
     join_next = False
     negate_next = False
 
@@ -159,14 +137,12 @@ def parse_query(text: str, *, mode: Mode = "stemmed") -> ParsedQuery:
             fvalue = fquoted
         else:
             fvalue = None
-        kind = _FIELDS.get((fname or "").lower()) if fname is not None else None
+        kind = OPERATORS.get((fname or "").lower()) if fname is not None else None
         if kind and fvalue and fvalue.strip():
-            if kind == "source":
-                found["sources"].append(canonical_source_or_self(fvalue.strip()))
-            elif kind == "category":
-                found["categories"].append(fvalue.strip())
-            else:
-                _date_filter(fvalue, found, warnings)
+            try:
+                found.append(kind.read_operator(fvalue))
+            except ValueError as error:
+                warnings.append(str(error))
             continue
         if kind:
             warnings.append(f"ignored empty filter {fname}:")
@@ -221,19 +197,11 @@ def parse_query(text: str, *, mode: Mode = "stemmed") -> ParsedQuery:
         min_match=required_matches(len(engine_groups)),
         mode=mode,
     )
-    filters = Filters(
-        sources=tuple(dict.fromkeys(found["sources"])),
-        date_from=max(found["date_from"], default=None),
-        date_to=min(found["date_to"], default=None),
-        years=tuple(dict.fromkeys(found["years"])),
-        months=tuple(dict.fromkeys(found["months"])),
-        categories=tuple(dict.fromkeys(found["categories"])),
-    )
     positives = [c for g in groups for c in g]
     return ParsedQuery(
         text=original,
         query=query,
-        filters=filters,
+        typed=merge(*found),
         warnings=warnings,
         terms=frozenset(c.term for c in positives if isinstance(c, Word) and mode == "stemmed"),
         exacts=frozenset(c.exact for c in positives if isinstance(c, Word)),

@@ -1,49 +1,51 @@
-"""The one search API the command line and the web app share.
+"""The search service the command line and the web app share.
 
-``open_index`` gives an :class:`IndexHandle` that follows the live
-generation of an index root (a reindex switches it; the handle reopens on the
-next call). ``SearchRequest.from_params`` validates what a user sent and
-raises :class:`InvalidRequest` with a message fit to show; ``search`` returns
-a :class:`SearchResponse` whose ``to_dict()`` is the JSON contract of
-``python -m search query --json`` and ``GET /api/search``.
+``open_index`` opens an index location (a folder, or an engine's URL) as an
+:class:`~search.engine.Index` that follows reindexes by itself (each call
+reads its live view). ``search`` runs a :class:`~search.request.SearchRequest`:
+parses the query, relaxes it when too few words match anywhere, counts facets,
+builds snippets and a "did you mean", and returns a
+:class:`~search.request.SearchResponse`. Documents, more-like-this and index
+statistics are here too; completions are :mod:`search.suggest`. This module is
+what the web layer calls, and it re-exports what that layer needs.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import math
+import os
 import re
-import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from search import config, store
-from search.analysis import analyze, normalize, strip_marks, word_forms
+from search import engine
 from search.engine import (
-    Engine,
+    DEFAULT_CACHE_MB,
     EngineHit,
     EngineResult,
     FacetSpec,
     Filters,
-    Mode,
+    Index,
+    IndexIncompatible,
+    IndexMissing,
+    IndexReader,
     Sort,
-    StoredDocument,
-    WhooshEngine,
+    UnknownLocation,
 )
 from search.highlight import Highlighter, highlight_all, snippet
-from search.metadata import canonical_source_or_self, source_label
+from search.metadata import source_label
+from search.params import FACETS, PARAMS, InvalidRequest, facet_filters, ordered_counts
+from search.params import FILTERS as FILTER_PARAMS
 from search.query import ParsedQuery, parse_query
+from search.request import (
+    MAX_PER_PAGE,
+    MAX_RESULT_WINDOW,
+    DocumentView,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+)
+from search.suggest import suggest, written_form
 
-DEFAULT_PER_PAGE = 10
-MAX_PER_PAGE = 50
-# Deep pages cost as much as all pages before them; nobody reads past 1000.
-MAX_RESULT_WINDOW = 1000
-SORTS: tuple[Sort, ...] = ("relevance", "newest", "oldest")
-MODES: tuple[Mode, ...] = ("stemmed", "exact")
 # "Did you mean" is offered when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
 # Looking up corrections costs ~10-50 ms a word: a query of thirty rare long words
@@ -51,222 +53,20 @@ SUGGEST_BELOW = 3
 # corrected in the first few rare words, and words longer than any real one are not.
 MAX_CORRECTED_WORDS = 4
 MAX_CORRECTED_LETTERS = 20
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
-_ARTICLES = frozenset({"ال", "وال", "بال", "فال", "كال", "لل"})
-
-
-class InvalidRequest(ValueError):
-    """A parameter the user sent cannot be used; the message says which and why."""
 
 
 # --- the index ---------------------------------------------------------------
 
 
-class IndexHandle:
-    """The live generation of an index root, reopened when a reindex switches it."""
+def open_index(location: str | os.PathLike[str], *, cache_mb: int = DEFAULT_CACHE_MB) -> Index:
+    """The index at ``location`` (a folder, or an engine's URL), following reindexes.
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._lock = threading.Lock()
-        self._generation: Path | None = None
-        self._engine: WhooshEngine | None = None
-
-    @property
-    def engine(self) -> WhooshEngine:
-        live = store.live_generation(self.root)
-        with self._lock:
-            if self._engine is None or live != self._generation:
-                # The previous generation's engine is not closed here: a
-                # concurrent request may still be reading from it.
-                self._engine = WhooshEngine.open(live)
-                self._generation = live
-            else:
-                self._engine.refresh()
-            return self._engine
-
-
-def open_index(root: Path | str | None = None) -> IndexHandle:
-    """A handle on the index at ``root`` (default ``$NABA_INDEX`` or ``index/``).
-
-    Raises :class:`search.store.IndexMissing` when there is no index yet.
+    Raises :class:`IndexMissing` when there is no index there yet.
     """
-    handle = IndexHandle(config.index_dir(root))
-    handle.engine  # noqa: B018 - fail now, with a clear message, if there is no index
-    return handle
+    return engine.open_index(location, cache_mb=cache_mb)
 
 
-# --- the request ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRequest:
-    q: str = ""
-    sources: tuple[str, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    years: tuple[int, ...] = ()
-    months: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    sort: Sort = "relevance"
-    page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-    mode: Mode = "stemmed"
-
-    def __post_init__(self) -> None:
-        if self.sort not in SORTS:
-            raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}")
-        if self.mode not in MODES:
-            raise InvalidRequest(f"mode must be one of {', '.join(MODES)}")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InvalidRequest(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        if self.page < 1:
-            raise InvalidRequest("page must be 1 or more")
-        if self.page * self.per_page > MAX_RESULT_WINDOW:
-            raise InvalidRequest(
-                f"page × per_page may not exceed {MAX_RESULT_WINDOW}; narrow the search instead"
-            )
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise InvalidRequest("from must not be after to")
-        for month in self.months:
-            if not _MONTH.match(month) or not 1 <= int(month[5:]) <= 12:
-                raise InvalidRequest(f"month must look like 2023-08, not {month!r}")
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
-        """Build a request from URL-style parameters (a value may be a list)."""
-
-        def values(name: str) -> list[str]:
-            value = params.get(name)
-            if value is None:
-                return []
-            items = value if isinstance(value, list | tuple) else [value]
-            return [str(v).strip() for v in items if str(v).strip()]
-
-        def one(name: str) -> str | None:
-            items = values(name)
-            return items[-1] if items else None
-
-        def integer(name: str, default: int) -> int:
-            value = one(name)
-            if value is None:
-                return default
-            try:
-                return int(value)
-            except ValueError:
-                raise InvalidRequest(f"{name} must be a whole number, not {value!r}") from None
-
-        def date(name: str) -> dt.date | None:
-            value = one(name)
-            if value is None:
-                return None
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                raise InvalidRequest(
-                    f"{name} must be a date like 2023-08-16, not {value!r}"
-                ) from None
-
-        years = []
-        for value in values("year"):
-            if not value.isdigit() or len(value) != 4:
-                raise InvalidRequest(f"year must look like 2023, not {value!r}")
-            years.append(int(value))
-        return cls(
-            q=one("q") or "",
-            sources=tuple(dict.fromkeys(canonical_source_or_self(s) for s in values("source"))),
-            date_from=date("from"),
-            date_to=date("to"),
-            years=tuple(years),
-            months=tuple(values("month")),
-            categories=tuple(values("category")),
-            sort=one("sort") or "relevance",  # type: ignore[arg-type]
-            page=integer("page", 1),
-            per_page=integer("per_page", DEFAULT_PER_PAGE),
-            mode=one("mode") or "stemmed",  # type: ignore[arg-type]
-        )
-
-    def filters(self, parsed: ParsedQuery) -> Filters:
-        """The request's filters combined with those typed in the query (``source:…``)."""
-        typed = parsed.filters
-        starts = [d for d in (self.date_from, typed.date_from) if d]
-        ends = [d for d in (self.date_to, typed.date_to) if d]
-        return Filters(
-            sources=tuple(dict.fromkeys(self.sources + typed.sources)),
-            date_from=max(starts, default=None),
-            date_to=min(ends, default=None),
-            years=tuple(dict.fromkeys(self.years + typed.years)),
-            months=tuple(dict.fromkeys(self.months + typed.months)),
-            categories=tuple(dict.fromkeys(self.categories + typed.categories)),
-        )
-
-    def filters_dict(self) -> dict[str, Any]:
-        return {
-            "sources": list(self.sources),
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-            "years": list(self.years),
-            "months": list(self.months),
-            "categories": list(self.categories),
-        }
-
-
-# --- the response --------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Hit:
-    id: str
-    title: str  # safe HTML
-    title_text: str
-    date: dt.date | None
-    sources: list[str]
-    url: str | None
-    category: str | None
-    score: float
-    snippet: str  # safe HTML
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["date"] = self.date.isoformat() if self.date else None
-        data["score"] = round(self.score, 4)
-        return data
-
-
-@dataclass(slots=True)
-class SearchResponse:
-    query: str
-    total: int
-    page: int
-    per_page: int
-    sort: Sort
-    mode: Mode
-    filters: dict[str, Any]
-    hits: list[Hit]
-    facets: dict[str, dict[str, int]]
-    suggestion: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    relaxed: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(min(self.total, MAX_RESULT_WINDOW) / self.per_page))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "page": self.page,
-            "per_page": self.per_page,
-            "pages": self.pages,
-            "sort": self.sort,
-            "mode": self.mode,
-            "filters": self.filters,
-            "hits": [hit.to_dict() for hit in self.hits],
-            "facets": self.facets,
-            "suggestion": self.suggestion,
-            "warnings": self.warnings,
-            "relaxed": self.relaxed,
-        }
+# --- searching -------------------------------------------------------------------
 
 
 def _highlighter(parsed: ParsedQuery | None) -> Highlighter:
@@ -290,29 +90,25 @@ def _hit(found: EngineHit, highlighter: Highlighter) -> Hit:
     )
 
 
-def search(handle: IndexHandle, request: SearchRequest) -> SearchResponse:
+def search(index: Index, request: SearchRequest) -> SearchResponse:
     """Run a search: hits for the page, facets over the whole result set, a suggestion."""
-    engine = handle.engine
+    reader = index.reader()
     parsed = parse_query(request.q, mode=request.mode)
-    filters = request.filters(parsed)
-    facets = FacetSpec(
-        sources=dataclasses.replace(filters, sources=()),
-        dates=dataclasses.replace(filters, years=(), months=(), date_from=None, date_to=None),
-    )
+    filters = request.engine_filters(parsed)
     result, relaxed = find(
-        engine,
+        reader,
         parsed,
         filters,
         sort=request.sort,
         offset=(request.page - 1) * request.per_page,
         limit=request.per_page,
-        facets=facets,
+        facets=FacetSpec(facet_filters(filters)),
     )
     highlighter = _highlighter(parsed)
     suggestion = None
     if (relaxed or result.total < SUGGEST_BELOW) and parsed.words:
         strict_total = 0 if relaxed else result.total
-        suggestion = _did_you_mean(engine, request, parsed, filters, strict_total)
+        suggestion = _did_you_mean(reader, request, parsed, filters, strict_total)
     return SearchResponse(
         query=request.q,
         total=result.total,
@@ -322,7 +118,7 @@ def search(handle: IndexHandle, request: SearchRequest) -> SearchResponse:
         mode=request.mode,
         filters=request.filters_dict(),
         hits=[_hit(h, highlighter) for h in result.hits],
-        facets=result.facets,
+        facets={name: ordered_counts(name, counts) for name, counts in result.facets.items()},
         suggestion=suggestion,
         warnings=parsed.warnings,
         relaxed=relaxed,
@@ -330,7 +126,7 @@ def search(handle: IndexHandle, request: SearchRequest) -> SearchResponse:
 
 
 def find(
-    engine: Engine,
+    engine: IndexReader,
     parsed: ParsedQuery,
     filters: Filters,
     *,
@@ -359,7 +155,7 @@ def find(
 
 
 def _did_you_mean(
-    engine: Engine,
+    engine: IndexReader,
     request: SearchRequest,
     parsed: ParsedQuery,
     filters: Filters,
@@ -394,7 +190,7 @@ def _did_you_mean(
                 best, best_frequency = candidate, candidate_frequency
         if best and word.text in text:
             # As articles write it (برشلونة), not as the index folds it (برشلونه).
-            text = text.replace(word.text, _written_form(engine, best), 1)
+            text = text.replace(word.text, written_form(engine, best), 1)
             changed = True
     if not changed:
         return None
@@ -403,36 +199,12 @@ def _did_you_mean(
     return text if count.total > total else None
 
 
-# --- documents, suggestions, stats ----------------------------------------------
+# --- documents, stats -------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class DocumentView:
-    document: StoredDocument
-    title_html: str
-    body_html: str
-
-    def to_dict(self) -> dict[str, Any]:
-        doc = self.document
-        return {
-            "id": doc.id,
-            "title": self.title_html,
-            "title_text": doc.title,
-            "body_html": self.body_html,
-            "body": doc.body,
-            "date": doc.date.isoformat() if doc.date else None,
-            "date_source": doc.date_source,
-            "sources": doc.sources,
-            "source_rules": doc.source_rules,
-            "url": doc.url,
-            "category": doc.category,
-            "origin": doc.origin,
-        }
-
-
-def get_document(handle: IndexHandle, doc_id: str, query: str | None = None) -> DocumentView | None:
+def get_document(index: Index, doc_id: str, query: str | None = None) -> DocumentView | None:
     """A stored document ready to show; with ``query``, its matching words are marked."""
-    doc = handle.engine.get(doc_id)
+    doc = index.reader().get(doc_id)
     if doc is None:
         return None
     highlighter = _highlighter(parse_query(query) if query else None)
@@ -441,51 +213,14 @@ def get_document(handle: IndexHandle, doc_id: str, query: str | None = None) -> 
     return DocumentView(doc, highlight_all(doc.title, highlighter), body_html)
 
 
-def more_like_this(handle: IndexHandle, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:
+def more_like_this(index: Index, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:
     """Documents that share the most distinctive terms with ``doc_id``."""
-    hits = handle.engine.more_like_this(doc_id, limit)
+    hits = index.reader().more_like_this(doc_id, limit)
     return [_hit(h, Highlighter()).to_dict() for h in hits]
 
 
-def suggest(handle: IndexHandle, prefix: str, limit: int = 8) -> list[str]:
-    """Completions of the last word typed, from the index vocabulary.
-
-    Each completion starts with exactly what was typed (a browser hides
-    suggestions that do not) and goes on as the articles write the word,
-    hamza and ة included, rather than in the folded form the index keeps.
-    """
-    words = prefix.split()
-    if not words:
-        return []
-    typed = strip_marks(words[-1][:64])
-    folded = normalize(typed)
-    if len(folded) < 2 or folded in _ARTICLES:
-        return []  # too short, or the article alone: thousands of words start so
-    head = " ".join(words[:-1])
-    engine = handle.engine
-    completions = []
-    for exact in engine.complete(folded, limit * 2):
-        if word_forms(exact).stopped:
-            continue  # إلى, التي: no one needs them completed
-        surface = _written_form(engine, exact)
-        word = surface if surface.startswith(typed) else typed + exact[len(folded) :]
-        completions.append(f"{head} {word}".strip())
-    return list(dict.fromkeys(completions))[:limit]
-
-
-@lru_cache(maxsize=4096)
-def _written_form(engine: Engine, exact: str) -> str:
-    """How one article that contains the exact term writes it (marks removed)."""
-    doc = engine.example(exact)
-    for text in (doc.title, doc.body) if doc else ():
-        for token in analyze(text):
-            if token.exact == exact:
-                return strip_marks(token.text)
-    return exact
-
-
-def index_stats(handle: IndexHandle) -> dict[str, Any]:
-    stats = handle.engine.stats()
+def index_stats(index: Index) -> dict[str, Any]:
+    stats = index.reader().stats()
     return {
         "documents": stats.documents,
         "date_min": stats.date_min.isoformat() if stats.date_min else None,
@@ -497,14 +232,22 @@ def index_stats(handle: IndexHandle) -> dict[str, Any]:
 
 
 __all__ = [
+    "DEFAULT_CACHE_MB",
+    "FACETS",
+    "FILTER_PARAMS",
     "MAX_PER_PAGE",
     "MAX_RESULT_WINDOW",
+    "PARAMS",
     "DocumentView",
+    "Filters",
     "Hit",
-    "IndexHandle",
+    "Index",
+    "IndexIncompatible",
+    "IndexMissing",
     "InvalidRequest",
     "SearchRequest",
     "SearchResponse",
+    "UnknownLocation",
     "find",
     "get_document",
     "index_stats",

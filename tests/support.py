@@ -28,5 +28,5 @@ def build_index(root: Path, *paths: Path) -> Path:
     """Index ``paths`` into the index root ``root`` with the real reindex code."""
     from search.indexing import reindex
 
-    reindex(list(paths), index_root=root, full=True, progress=False)
+    reindex(list(paths), index=root, full=True)
     return root

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from whoosh.analysis import RegexTokenizer
 
-from search.analysis import analyze, exact_analyzer, stemmed_analyzer, word_forms
+from search.analysis import analyze, word_forms
+from search.engine.whoosh_analysis import exact_analyzer, stemmed_analyzer
 from tests.support import run_cli
 
 

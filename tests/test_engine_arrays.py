@@ -18,9 +18,9 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from search import store
 from search.engine import Filters, Phrase, Word
-from search.engine.whoosh_engine import EXACT_BONUS, WEIGHTING, WhooshEngine, posting_cache
+from search.engine import whoosh_store as store
+from search.engine.whoosh_engine import EXACT_BONUS, WEIGHTING, WhooshEngine
 from search.engine.whoosh_reading import PostingCache, TermScores
 from search.indexing import reindex
 from search.query import parse_query
@@ -49,7 +49,7 @@ def index_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(SEEDS, corpus / "seeds")
     shutil.copytree(ROOT / "corpus" / "articles", corpus / "articles")
     root = tmp_path_factory.mktemp("arrays") / "index"
-    reindex([corpus], index_root=root, full=True, progress=False)
+    reindex([corpus], index=root, full=True)
     articles = sorted((corpus / "articles").rglob("*.txt"))
     assert len(articles) >= 6
     for path in articles[:2]:
@@ -60,7 +60,7 @@ def index_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "رئيس الوزراء يزور كوريا\n\nقال رئيس الوزراء إن العلاقات الاقتصادية مع الصين جيدة.",
         "utf-8",
     )
-    summary = reindex([corpus], index_root=root, progress=False)
+    summary = reindex([corpus], index=root)
     assert (summary.added, summary.updated, summary.deleted) == (1, 2, 2)
     return root
 
@@ -175,7 +175,7 @@ def test_date_order_puts_undated_documents_last_both_ways(engine) -> None:
 
 
 def test_results_do_not_depend_on_the_posting_cache(engine) -> None:
-    cache = posting_cache()
+    cache = engine.cache
     budget = cache.max_bytes
     try:
         answers = []
@@ -233,7 +233,7 @@ def test_threads_sharing_one_engine_get_the_answers_one_thread_gets(engine) -> N
         hits = engine.search(query, Filters(), sort="relevance", offset=0, limit=20).hits
         return [(h.document.id, round(h.score, 9)) for h in hits]
 
-    cache = posting_cache()
+    cache = engine.cache
     budget = cache.max_bytes
     cache.resize(0)  # every search decodes its postings from the files
     try:

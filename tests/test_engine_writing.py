@@ -11,8 +11,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
-from search.analysis import exact_analyzer, stemmed_analyzer
 from search.corpus import read_corpus
+from search.engine.whoosh_analysis import exact_analyzer, stemmed_analyzer
 from search.engine.whoosh_engine import WEIGHTING, WhooshWriter, build_schema
 from search.engine.whoosh_writing import TermPool, open_writer
 from tests.support import ROOT

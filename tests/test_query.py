@@ -59,9 +59,10 @@ def test_or_and_its_arabic_spelling_join_alternatives() -> None:
 
 def test_field_filters_in_english_and_arabic() -> None:
     parsed = parse_query('كوريا source:رويترز المصدر:"فرانس 24" date:2023 التاريخ:2024-02')
-    assert parsed.filters.sources == ("Reuters", "France 24")
-    assert parsed.filters.years == (2023,)
-    assert parsed.filters.months == ("2024-02",)
+    assert parsed.typed["source"] == ("Reuters", "France 24")
+    assert parsed.typed["year"] == (2023,)
+    assert parsed.typed["month"] == ("2024-02",)
+    assert parsed.filters["sources"] == ("Reuters", "France 24")
     day = parse_query("date:2023-08-16").filters
     assert day.date_from == day.date_to == dt.date(2023, 8, 16)
 

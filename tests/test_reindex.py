@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from search import store
-from search.engine import WhooshEngine
+from search.engine import whoosh_store as store
+from search.engine.whoosh_engine import WhooshEngine
 from search.indexing import CorpusMissing, ReindexSummary, reindex
 from search.searching import SearchRequest, open_index, search
 from tests.support import ROOT, SEEDS, run_cli
@@ -31,7 +31,7 @@ BINARY = bytes(range(256)) * 8  # not text in any encoding the reader accepts
 
 def build(corpus: Path | list[Path], root: Path, **options: object) -> ReindexSummary:
     paths = corpus if isinstance(corpus, list) else [corpus]
-    return reindex(paths, index_root=root, progress=False, **options)  # type: ignore[arg-type]
+    return reindex(paths, index=root, **options)  # type: ignore[arg-type]
 
 
 def count(root: Path) -> int:
@@ -96,8 +96,8 @@ def _origins(root: Path) -> list[str]:
 
 
 def test_one_and_two_processes_index_the_same_documents(tmp_path: Path) -> None:
-    one = build(DEMO, tmp_path / "one", procs=1)
-    two = build(DEMO, tmp_path / "two", procs=2)
+    one = build(DEMO, tmp_path / "one", workers=1)
+    two = build(DEMO, tmp_path / "two", workers=2)
     assert one.documents == two.documents == 47
     assert stored_ids(tmp_path / "one") == stored_ids(tmp_path / "two")
     assert hits(tmp_path / "one", "الجفاف") == hits(tmp_path / "two", "الجفاف") != set()

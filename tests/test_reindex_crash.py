@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from search import store
-from search.engine import WhooshEngine
+from search.engine import whoosh_store as store
+from search.engine.whoosh_engine import WhooshEngine
 from search.indexing import reindex
 from search.searching import SearchRequest, open_index, search
 from tests.support import ROOT
@@ -196,7 +196,7 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture
 def index(tmp_path: Path, corpora: tuple[Path, Path]) -> Path:
     root = tmp_path / "index"
-    reindex([corpora[0]], index_root=root, progress=False, procs=1)
+    reindex([corpora[0]], index=root, workers=1)
     assert serves(root) == SMALL
     return root
 
@@ -224,7 +224,7 @@ def test_a_full_rebuild_killed_at_any_point_leaves_a_complete_index(
         assert killed.after == killed.before
 
     # The next run cleans up after the killed one and completes.
-    summary = reindex([corpora[1]], index_root=index, progress=False, full=True)
+    summary = reindex([corpora[1]], index=index, full=True)
     assert summary.ok and serves(index) == BIG
     left = sorted(p.name for p in index.glob(f"{store.PREFIX}*"))
     assert left == sorted({summary.generation, summary.previous_generation or ""} - {""})
@@ -247,7 +247,7 @@ def test_an_incremental_run_killed_at_any_point_leaves_the_last_commit(
     # commit; after it, the whole new one. Never anything in between.
     assert documents == SMALL if point == "adding" else documents in (SMALL, BIG)
 
-    summary = reindex([corpora[1]], index_root=index, progress=False)
+    summary = reindex([corpora[1]], index=index)
     assert summary.ok and serves(index) == BIG
     assert summary.added == BIG - documents
     leftovers = [p.name for p in generation.iterdir() if p.name.endswith(".tmp")]
@@ -298,7 +298,7 @@ def test_searches_never_fail_while_reindexes_switch_generations(
     assert len(counts) > 10 and {SMALL, BIG + 200} <= set(counts)
     # After the last switch a long-lived handle sees the new generation.
     assert search(handle, SearchRequest.from_params({"q": MARK})).total == BIG + 200
-    assert handle.engine.path == store.live_generation(index)
+    assert handle.reader().path == store.live_generation(index)
 
 
 #: Random kills per run (``make fuzz`` runs many more); NABA_CRASH_SEED replays a run.

@@ -43,7 +43,7 @@ def faulty_corpus(folder: Path) -> Path:
 
 def test_every_fault_is_reported_and_the_rest_is_indexed(tmp_path: Path) -> None:
     corpus = faulty_corpus(tmp_path / "corpus")
-    summary = reindex([corpus], index_root=tmp_path / "index", full=True, progress=False)
+    summary = reindex([corpus], index=tmp_path / "index", full=True)
     # 3 good articles, the Windows-1256 one, and the one complete JSON line.
     assert summary.added == 5, summary.format()
     problems = "\n".join(summary.problems)
@@ -83,7 +83,7 @@ def test_a_file_deleted_during_a_reindex_is_reported_not_fatal(tmp_path: Path) -
 
 def test_a_full_disk_during_a_full_rebuild_keeps_the_old_index(tmp_path: Path) -> None:
     root = tmp_path / "index"
-    reindex([SEEDS], index_root=root, full=True, progress=False)
+    reindex([SEEDS], index=root, full=True)
     before = search(open_index(root), SearchRequest(q="كوريا")).total
     assert before == 5
     # A file-size limit makes the writer fail the way a full disk does.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.searching import (
-    IndexHandle,
+    Index,
     InvalidRequest,
     SearchRequest,
     get_document,
@@ -32,11 +32,11 @@ def seeds_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Pa
 
 
 @pytest.fixture(scope="module")
-def handle(seeds_index: Path) -> IndexHandle:
+def handle(seeds_index: Path) -> Index:
     return open_index(seeds_index)
 
 
-def run(handle: IndexHandle, q: str = "", **params: object):
+def run(handle: Index, q: str = "", **params: object):
     return search(handle, SearchRequest.from_params({"q": q, **params}))
 
 
@@ -44,25 +44,25 @@ def ids(response) -> set[str]:
     return {hit.id for hit in response.hits}
 
 
-def test_a_word_written_with_shadda_is_found_without_it(handle: IndexHandle) -> None:
+def test_a_word_written_with_shadda_is_found_without_it(handle: Index) -> None:
     response = run(handle, "نددت")
     assert SEED_000 in ids(response)
     hit = next(h for h in response.hits if h.id == SEED_000)
     assert "<mark>ندّدت</mark>" in hit.snippet  # the original, diacritised word
 
 
-def test_persian_letters_in_the_query_find_the_same_documents(handle: IndexHandle) -> None:
+def test_persian_letters_in_the_query_find_the_same_documents(handle: Index) -> None:
     arabic, persian = run(handle, "كوريا", per_page=50), run(handle, "کوریا", per_page=50)
     assert arabic.total == persian.total == 5
     assert ids(arabic) == ids(persian)
 
 
-def test_persian_letters_in_the_text_are_found_and_shown_as_written(handle: IndexHandle) -> None:
+def test_persian_letters_in_the_text_are_found_and_shown_as_written(handle: Index) -> None:
     response = run(handle, "الکوری الشمالی")
     assert SEED_001 in ids(response)
 
 
-def test_a_hamza_less_query_finds_hamza_text_and_back(handle: IndexHandle) -> None:
+def test_a_hamza_less_query_finds_hamza_text_and_back(handle: Index) -> None:
     plain = run(handle, "اغسطس", per_page=50)
     hamza = run(handle, "أغسطس", per_page=50)
     assert ids(plain) == ids(hamza)
@@ -71,12 +71,12 @@ def test_a_hamza_less_query_finds_hamza_text_and_back(handle: IndexHandle) -> No
     assert run(handle, "الإستراتيجية").total == run(handle, "استراتيجية").total > 0
 
 
-def test_a_word_with_a_proclitic_finds_its_bare_form(handle: IndexHandle) -> None:
+def test_a_word_with_a_proclitic_finds_its_bare_form(handle: Index) -> None:
     response = run(handle, "والعلاقات", per_page=50)
     assert {SEED_000, SEED_001, SEED_002} <= ids(response)
 
 
-def test_a_phrase_needs_its_words_in_order(handle: IndexHandle) -> None:
+def test_a_phrase_needs_its_words_in_order(handle: Index) -> None:
     phrase = run(handle, '"وكالة الأنباء المركزية"', per_page=50)
     reversed_phrase = run(handle, '"المركزية الأنباء وكالة"', per_page=50)
     assert {SEED_000, SEED_004} <= ids(phrase)
@@ -85,7 +85,7 @@ def test_a_phrase_needs_its_words_in_order(handle: IndexHandle) -> None:
     assert "<mark>وكالة</mark> <mark>الأنباء</mark> <mark>المركزية</mark>" in hit.snippet
 
 
-def test_exclusion(handle: IndexHandle) -> None:
+def test_exclusion(handle: Index) -> None:
     everything = run(handle, "بوتين", per_page=50)
     without = run(handle, "بوتين -لافروف", per_page=50)
     assert SEED_002 in ids(everything)
@@ -93,7 +93,7 @@ def test_exclusion(handle: IndexHandle) -> None:
     assert without.total < everything.total
 
 
-def test_or_between_words(handle: IndexHandle) -> None:
+def test_or_between_words(handle: Index) -> None:
     either = run(handle, "لافروف OR جاكرتا", per_page=50)
     assert ids(either) == ids(run(handle, "لافروف", per_page=50)) | ids(
         run(handle, "جاكرتا", per_page=50)
@@ -101,14 +101,14 @@ def test_or_between_words(handle: IndexHandle) -> None:
     assert ids(run(handle, "لافروف أو جاكرتا", per_page=50)) == ids(either)
 
 
-def test_source_filter_in_the_request_and_in_the_query(handle: IndexHandle) -> None:
+def test_source_filter_in_the_request_and_in_the_query(handle: Index) -> None:
     by_param = run(handle, "كيم", source="AFP", per_page=50)
     by_syntax = run(handle, 'كيم المصدر:"فرانس برس"', per_page=50)
     assert ids(by_param) == ids(by_syntax) == {SEED_001, SEED_002}
     assert all("AFP" in hit.sources for hit in by_param.hits)
 
 
-def test_year_facet_and_filter(handle: IndexHandle) -> None:
+def test_year_facet_and_filter(handle: Index) -> None:
     response = run(handle, "كيم", per_page=50)
     # 003 and 004 are undated: they are counted in no year.
     assert response.total == 5
@@ -119,7 +119,7 @@ def test_year_facet_and_filter(handle: IndexHandle) -> None:
     assert run(handle, "كيم date:2023", per_page=50).total == only_2023.total
 
 
-def test_facet_counts_respect_the_other_facets_filters(handle: IndexHandle) -> None:
+def test_facet_counts_respect_the_other_facets_filters(handle: Index) -> None:
     response = run(handle, "كيم", source="AFP", per_page=50)
     # Source counts ignore the source filter (so other sources stay clickable)…
     assert response.facets["sources"] == run(handle, "كيم", per_page=50).facets["sources"]
@@ -144,7 +144,7 @@ def test_snippets_escape_html_and_keep_marks(tmp_path: Path) -> None:
 
 
 def test_long_queries_need_most_words_and_rank_complete_matches_first(
-    handle: IndexHandle,
+    handle: Index,
 ) -> None:
     # Five words: four must match (75 %, rounded up), documents with all five first.
     q = "بوتين كيم رسالة التحرير جاكرتا"
@@ -153,7 +153,7 @@ def test_long_queries_need_most_words_and_rank_complete_matches_first(
     assert response.hits[0].id == SEED_004  # the only one with all five words
 
 
-def test_stable_ordering_of_ties(handle: IndexHandle) -> None:
+def test_stable_ordering_of_ties(handle: Index) -> None:
     first = run(handle, "", sort="newest", per_page=5)
     again = run(handle, "", sort="newest", per_page=5)
     assert [h.id for h in first.hits] == [h.id for h in again.hits]
@@ -164,12 +164,12 @@ def test_stable_ordering_of_ties(handle: IndexHandle) -> None:
 
 
 def test_did_you_mean_looks_up_corrections_for_a_few_words_only(
-    handle: IndexHandle, monkeypatch: pytest.MonkeyPatch
+    handle: Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A pasted paragraph of rare words must not cost a lookup per word."""
     from search.searching import MAX_CORRECTED_WORDS
 
-    engine = handle.engine
+    engine = handle.reader()
     looked_up: list[str] = []
     similar_terms = engine.similar_terms
 
@@ -188,7 +188,7 @@ def test_did_you_mean_looks_up_corrections_for_a_few_words_only(
     assert looked_up == ["قزحطب", "لافرف"]
 
 
-def test_did_you_mean_builds_a_correction_from_the_index(handle: IndexHandle) -> None:
+def test_did_you_mean_builds_a_correction_from_the_index(handle: Index) -> None:
     response = run(handle, "لافرف")
     assert response.total == 0
     assert response.suggestion == "لافروف"
@@ -200,19 +200,19 @@ def test_did_you_mean_builds_a_correction_from_the_index(handle: IndexHandle) ->
     assert run(handle, "الحكوة").suggestion == "الحكومة"
 
 
-def test_more_like_this(handle: IndexHandle) -> None:
+def test_more_like_this(handle: Index) -> None:
     similar = more_like_this(handle, SEED_000, limit=3)
     assert similar and SEED_000 not in {h["id"] for h in similar}
 
 
-def test_document_page_marks_the_query(handle: IndexHandle) -> None:
+def test_document_page_marks_the_query(handle: Index) -> None:
     view = get_document(handle, SEED_000, query="نددت")
     assert view is not None
     assert "<mark>ندّدت</mark>" in view.body_html
     assert get_document(handle, "no/such/doc") is None
 
 
-def test_suggest_completes_from_the_vocabulary(handle: IndexHandle) -> None:
+def test_suggest_completes_from_the_vocabulary(handle: Index) -> None:
     assert "لافروف" in suggest(handle, "لافر")
     assert suggest(handle, "") == []
 
@@ -236,13 +236,13 @@ def test_suggest_completes_from_the_vocabulary(handle: IndexHandle) -> None:
         "(كوريا OR",
     ],
 )
-def test_malformed_queries_are_answered(handle: IndexHandle, query: str) -> None:
+def test_malformed_queries_are_answered(handle: Index, query: str) -> None:
     response = run(handle, query)
     assert response.total >= 0
     json.dumps(response.to_dict())
 
 
-def test_only_stop_words_still_search(handle: IndexHandle) -> None:
+def test_only_stop_words_still_search(handle: Index) -> None:
     assert run(handle, "في من").total > 0
 
 
@@ -272,7 +272,7 @@ def test_query_command_json(seeds_index: Path) -> None:
     data = json.loads(result.stdout)
     assert set(data) >= {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
     assert data["total"] == 5 and len(data["hits"]) == 2
-    assert set(data["facets"]) == {"sources", "year", "month"}
+    assert set(data["facets"]) == {"sources", "year", "month", "category"}
     assert set(data["hits"][0]) >= {"id", "title", "date", "sources", "url", "score", "snippet"}
 
 
@@ -297,7 +297,7 @@ def test_stats_command(seeds_index: Path) -> None:
 
 
 def test_when_no_document_has_enough_words_any_word_is_shown_with_a_notice(
-    handle: IndexHandle,
+    handle: Index,
 ) -> None:
     # No seed has both words: the reader gets each story, and is told why.
     response = run(handle, "لافروف جاكرتا", per_page=50)
@@ -309,10 +309,10 @@ def test_when_no_document_has_enough_words_any_word_is_shown_with_a_notice(
     assert not run(handle, "لافروف بيونغ").relaxed
 
 
-def test_the_engine_returns_nothing_when_nothing_has_enough_words(handle: IndexHandle) -> None:
+def test_the_engine_returns_nothing_when_nothing_has_enough_words(handle: Index) -> None:
     from search.engine import Filters
     from search.query import parse_query
 
     parsed = parse_query("لافروف جاكرتا")
-    result = handle.engine.search(parsed.query, Filters(), sort="relevance", offset=0, limit=10)
+    result = handle.reader().search(parsed.query, Filters(), sort="relevance", offset=0, limit=10)
     assert result.total == 0 and result.hits == []

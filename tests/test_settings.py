@@ -14,15 +14,11 @@ from typing import Any
 
 import pytest
 
-from search import config
 from search.settings import ROOT, Settings, SettingsError
 from tests.support import run_cli
 
 #: The modules that may still read the environment themselves.
-READS_ENVIRONMENT = {
-    "search/settings.py",
-    "search/indexing.py",  # NABA_PROGRESS_SECONDS, until it is given Settings.progress_seconds
-}
+READS_ENVIRONMENT = {"search/settings.py"}
 
 
 def test_an_empty_environment_gives_the_defaults() -> None:
@@ -140,26 +136,6 @@ def test_the_example_message() -> None:
 def test_settings_are_frozen() -> None:
     with pytest.raises(AttributeError):
         Settings().port = 1  # type: ignore[misc]
-
-
-# --- search.config, until its callers are given the values --------------------------------
-
-
-def test_config_takes_its_defaults_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NABA_INDEX", "/srv/naba/index")
-    monkeypatch.setenv("NABA_CORPUS", f"a{os.pathsep}b")
-    monkeypatch.setenv("NABA_CACHE_MB", "64")
-    assert config.index_dir() == Path("/srv/naba/index")
-    assert config.index_dir("elsewhere") == Path("elsewhere")
-    assert config.corpus_paths() == [Path("a"), Path("b")]
-    assert config.corpus_paths(["c"]) == [Path("c")]
-    assert config.cache_mb() == 64
-
-
-def test_config_raises_settings_error_not_system_exit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NABA_CACHE_MB", "-3")
-    with pytest.raises(SettingsError, match="NABA_CACHE_MB"):
-        config.cache_mb()
 
 
 # --- the web app ---------------------------------------------------------------------------

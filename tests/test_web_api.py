@@ -97,7 +97,7 @@ def test_api_search_shape(client: FlaskClient) -> None:
         "score",
         "snippet",
     }
-    assert set(data["facets"]) == {"sources", "year", "month"}
+    assert set(data["facets"]) == {"sources", "year", "month", "category"}
     assert "الجفاف" in json.dumps(data, ensure_ascii=False)  # readable UTF-8, not \\u escapes
     assert "\\u" not in client.get("/api/search?q=الجفاف").get_data(as_text=True)
 

@@ -38,7 +38,7 @@ from tests.browser.support import (
     shared_index,
 )
 from tests.support import ROOT
-from web.index import warm
+from web.live_index import warm
 
 HX = {"HX-Request": "true"}
 

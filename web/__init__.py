@@ -7,7 +7,7 @@ the result objects. It never touches the engine, so the CLI and the web always a
 Layout (one obvious place per feature)::
 
     web/__init__.py     create_app(): config from search.settings, then each init_app()
-    web/index.py        the open index of this process, `flask reindex`
+    web/live_index.py   the open index of this process, `flask reindex`
     web/params.py       query string -> search parameters, and URLs for facet links
     web/formatting.py   Arabic dates and plurals, safe external links (Jinja filters)
     web/assets.py       static files with fingerprinted URLs, the vendored htmx
@@ -39,7 +39,9 @@ def app_config(settings: Settings) -> dict[str, Any]:
     """
     return {
         "SETTINGS": settings,
+        # The index location (a folder, or an engine's URL) and its posting cache.
         "INDEX": settings.index,
+        "CACHE_MB": settings.cache_mb,
         # Sites allowed to frame /embed (CSP frame-ancestors); "*" means any site.
         "EMBED_ORIGINS": list(settings.embed_origins),
         # Origins allowed to read the JSON API from a browser; "*" means any origin.
@@ -88,10 +90,10 @@ def create_app(
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import assets, errors, formatting, index, limits, params, security
+    from web import assets, errors, formatting, limits, live_index, params, security
     from web.views import api, embed, pages
 
-    index.init_app(app)
+    live_index.init_app(app)
     assets.init_app(app)
     formatting.init_app(app)
     params.init_app(app)

@@ -26,7 +26,7 @@ from gunicorn.app.base import BaseApplication
 
 from search.settings import Settings
 from web import check_origins, create_app
-from web.index import warm
+from web.live_index import warm
 
 
 class NabaServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints

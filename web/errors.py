@@ -11,8 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from search.searching import InvalidRequest
-from search.store import IndexMissing
+from search.searching import IndexMissing, InvalidRequest
 
 #: Arabic headings and explanations for the statuses a reader can meet.
 MESSAGES = {

@@ -18,21 +18,13 @@ from typing import Any
 from flask import Flask, request, url_for
 from werkzeug.datastructures import MultiDict
 
-#: The parameters the search layer understands, in the order URLs are written.
-SEARCH_KEYS = (
-    "q",
-    "source",
-    "category",
-    "year",
-    "month",
-    "from",
-    "to",
-    "sort",
-    "mode",
-    "per_page",
-    "page",
-)
-REPEATABLE = frozenset({"source", "category"})
+from search.searching import FILTER_PARAMS, PARAMS
+
+#: The parameters the search layer understands (its table), in the order URLs are written.
+SEARCH_KEYS = tuple(param.name for param in PARAMS)
+REPEATABLE = frozenset(param.name for param in PARAMS if param.repeatable)
+#: The parameters that ask for something (else the page shows its welcome state).
+ASKING_KEYS = ("q", *(param.name for param in FILTER_PARAMS))
 #: Changing anything but the page starts over from the first page.
 RESETS_PAGE = frozenset(SEARCH_KEYS) - {"page"}
 
@@ -59,7 +51,7 @@ def search_params(args: MultiDict[str, str]) -> dict[str, str | list[str]]:
 
 def has_query(args: MultiDict[str, str]) -> bool:
     """Whether the request asks for anything (else the page shows its welcome state)."""
-    return bool(clean_args(args, ("q", "source", "category", "year", "month", "from", "to")))
+    return bool(clean_args(args, ASKING_KEYS))
 
 
 def changed_args(

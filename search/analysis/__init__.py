@@ -1,19 +1,18 @@
 """Arabic text analysis shared by indexing, querying and highlighting.
 
 ``normalize`` folds spelling variants, ``stem`` removes affixes, ``stopwords``
-knows the function words, and ``analyzers`` composes them into the Whoosh
-analyzers the index uses plus :func:`analyze`, which shows the same pipeline
-token by token.
+knows the function words, and ``analyzers`` composes them: a token pattern and
+:func:`word_forms`, which every engine indexes with, plus :func:`analyze`,
+which shows the same pipeline token by token. Plain Python: an engine adapts
+it to its own machinery (``search/engine/whoosh_analysis.py``).
 """
 
 from .analyzers import (
     TOKEN_PATTERN,
     AnalyzedToken,
-    ArabicFilter,
     WordForms,
     analyze,
-    exact_analyzer,
-    stemmed_analyzer,
+    find_words,
     word_forms,
 )
 from .normalize import fold, normalize, prepare, strip_marks
@@ -23,16 +22,14 @@ from .stopwords import is_stopword, stopwords
 __all__ = [
     "TOKEN_PATTERN",
     "AnalyzedToken",
-    "ArabicFilter",
     "WordForms",
     "analyze",
-    "exact_analyzer",
+    "find_words",
     "fold",
     "is_stopword",
     "light_stem",
     "normalize",
     "prepare",
-    "stemmed_analyzer",
     "stopwords",
     "strip_marks",
     "word_forms",

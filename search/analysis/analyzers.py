@@ -1,24 +1,24 @@
-"""The analysis pipeline: one tokenizer, one memoised word → forms mapping, two analyzers.
+"""The analysis pipeline: one token pattern and one memoised word → forms mapping.
 
-Built from Whoosh's Tokenizer/Filter composition so tokens keep their
-positions (phrase search) and character offsets (snippets show the original
-words). The same :func:`word_forms` feeds the stemmed analyzer, the exact
-analyzer, :func:`analyze` (the ``python -m search analyze`` command) and the
-highlighter, so index time, query time and display can never disagree.
+Plain Python, so every engine calls the same analysis (the Whoosh engine wraps
+it in Whoosh's Tokenizer/Filter chain, :mod:`search.engine.whoosh_analysis`).
+The same :data:`TOKEN_PATTERN` and :func:`word_forms` feed the index's stemmed
+and exact fields, :func:`analyze` (the ``python -m search analyze`` command),
+the query parser and the highlighter, so index time, query time and display
+can never disagree.
 
 Why memoise: news vocabulary is Zipfian, a few thousand words make up most
 tokens, so normalising and stemming each distinct word once makes analysis
-cost little more than tokenizing (``python -m search bench-analysis``).
+cost little more than tokenizing (``python -m benchmarks analysis``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
-
-from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
 
 from .normalize import fold, prepare
 from .stem import light_stem
@@ -56,53 +56,6 @@ def word_forms(surface: str) -> WordForms:
     return WordForms(exact, fold(light_stem(prepared)), is_stopword(prepared))
 
 
-class ArabicFilter(Filter):
-    """Replace each token's text by its exact or stemmed term.
-
-    With ``stemmed=True`` stop words are removed (or, when the caller asks to
-    keep them with ``removestops=False``, flagged ``stopped`` as Whoosh's own
-    StopFilter does); positions are not renumbered, so a dropped stop word
-    still counts as a gap between its neighbours.
-    """
-
-    def __init__(self, stemmed: bool = True) -> None:
-        self.stemmed = stemmed
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ArabicFilter) and other.stemmed == self.stemmed
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stemmed = self.stemmed
-        forms = word_forms
-        for token in tokens:
-            exact, term, stopped = forms(token.text)  # unpacking: the hot path
-            if not exact:
-                continue
-            if stemmed:
-                if stopped:
-                    if token.removestops:
-                        continue
-                    token.stopped = True
-                token.text = term
-            else:
-                token.text = exact
-            yield token
-
-
-def tokenizer() -> RegexTokenizer:
-    return RegexTokenizer(TOKEN_PATTERN)
-
-
-def stemmed_analyzer() -> Analyzer:
-    """For the stemmed fields: normalised, light-stemmed, stop words removed."""
-    return tokenizer() | ArabicFilter(stemmed=True)
-
-
-def exact_analyzer() -> Analyzer:
-    """For the exact fields (exact-word mode and phrases): normalised only, nothing dropped."""
-    return tokenizer() | ArabicFilter(stemmed=False)
-
-
 @dataclass(frozen=True, slots=True)
 class AnalyzedToken:
     """One token as ``python -m search analyze`` shows it."""
@@ -125,14 +78,16 @@ class AnalyzedToken:
         }
 
 
-_TOKENIZER = tokenizer()
+_WORDS = re.compile(TOKEN_PATTERN)
+#: The words of a text, in order: every engine's tokenizer is this pattern.
+find_words = _WORDS.findall
 
 
 def analyze(text: str) -> Iterator[AnalyzedToken]:
     """Every token of ``text`` with its offsets and both index forms, stop words included."""
-    for token in _TOKENIZER(text, chars=True, positions=True, mode="index"):
-        word = word_forms(token.text)
+    for match in _WORDS.finditer(text):
+        word = word_forms(match.group())
         if word.exact:
             yield AnalyzedToken(
-                token.text, token.startchar, token.endchar, word.term, word.exact, word.stopped
+                match.group(), match.start(), match.end(), word.term, word.exact, word.stopped
             )

@@ -12,54 +12,57 @@ import json
 import re
 import sys
 
-from search import store
-from search.searching import InvalidRequest, SearchRequest, SearchResponse, open_index, search
+from search.params import PARAMS
+from search.searching import (
+    IndexMissing,
+    InvalidRequest,
+    SearchRequest,
+    SearchResponse,
+    UnknownLocation,
+    open_index,
+    search,
+)
+from search.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    operators = ", ".join(f"{p.operators[0]}:/{p.operators[1]}:" for p in PARAMS if p.operators)
     parser = subparsers.add_parser(
         "query",
         help="search the index",
-        description='Search the index. Syntax: words, "a phrase", -word, OR/أو, '
-        "source:NAME/المصدر:NAME, date:2023[-08[-16]]/التاريخ:…",
+        description=f'Search the index. Syntax: words, "a phrase", -word, OR/أو, {operators}',
     )
     parser.add_argument("text", help="what to search for")
-    parser.add_argument("--index", help="index directory (default $NABA_INDEX or index/)")
-    parser.add_argument("--source", action="append", default=[], help="only this source (repeat)")
-    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
-    parser.add_argument("--year", action="append", default=[], help="only this year (repeat)")
-    parser.add_argument("--month", action="append", default=[], help="only this YYYY-MM (repeat)")
-    parser.add_argument("--category", action="append", default=[])
-    parser.add_argument("--sort", default="relevance", help="relevance | newest | oldest")
-    parser.add_argument("--page", default="1")
-    parser.add_argument("--per-page", default="10")
+    parser.add_argument(
+        "--index", metavar="LOCATION", help="index folder or URL (default $NABA_INDEX or index/)"
+    )
+    # Every other option is a row of the parameter table (search/params.py).
+    for param in PARAMS:
+        if param.cli:
+            parser.add_argument(
+                param.cli,
+                dest=f"param_{param.name}",
+                action="append" if param.repeatable else "store",
+                default=[] if param.repeatable else None,
+                metavar=param.metavar,
+                help=param.help,
+            )
     parser.add_argument("--exact", action="store_true", help="match words exactly, no stemming")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    params = {
-        "q": args.text,
-        "source": args.source,
-        "from": args.date_from,
-        "to": args.date_to,
-        "year": args.year,
-        "month": args.month,
-        "category": args.category,
-        "sort": args.sort,
-        "page": args.page,
-        "per_page": args.per_page,
-        "mode": "exact" if args.exact else "stemmed",
-    }
+    params = {p.name: getattr(args, f"param_{p.name}") for p in PARAMS if p.cli}
+    params.update(q=args.text, mode="exact" if args.exact else "stemmed")
+    settings = Settings.from_env()
     try:
         request = SearchRequest.from_params(params)
-        handle = open_index(args.index)
-    except (InvalidRequest, store.IndexMissing) as error:
+        index = open_index(args.index or settings.index, cache_mb=settings.cache_mb)
+    except (InvalidRequest, IndexMissing, UnknownLocation) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    response = search(handle, request)
+    response = search(index, request)
     if args.json:
         print(json.dumps(response.to_dict(), ensure_ascii=False))
     else:

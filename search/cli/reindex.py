@@ -23,10 +23,13 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
-from search import config, store
 from search.cli._fields import add_field_option, parse_field_map
-from search.indexing import CorpusMissing, default_procs, reindex
+from search.cli._progress import Meter
+from search.engine import ReindexRunning, UnknownLocation
+from search.indexing import CorpusMissing, reindex
+from search.settings import Settings
 
 EX_TEMPFAIL = 75
 
@@ -45,7 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="file, folder or archive (default: the corpus)"
     )
-    parser.add_argument("--index", help="index directory (default $NABA_INDEX or index/)")
+    parser.add_argument(
+        "--index", metavar="LOCATION", help="index folder or URL (default $NABA_INDEX or index/)"
+    )
     parser.add_argument(
         "--full", action="store_true", help="rebuild from scratch into a new generation"
     )
@@ -57,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=None,
         metavar="N",
-        help=f"indexing processes (default {default_procs()}: one per core, at most 2)",
+        help="indexing processes (default: the engine's; one per core, at most 2, for Whoosh)",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     add_field_option(parser)
@@ -71,21 +76,24 @@ def run(args: argparse.Namespace) -> int:
     if args.procs is not None and args.procs < 1:
         print("error: --procs must be 1 or more", file=sys.stderr)
         return 2
-    paths = config.corpus_paths(args.paths or None)
+    settings = Settings.from_env()
+    paths = [Path(p) for p in (args.paths or settings.corpus)]
+    meter = Meter.create(None, settings.progress_seconds)
     with _logging_to_stderr():
         try:
             summary = reindex(
                 paths,
-                index_root=config.index_dir(args.index),
+                index=args.index or settings.index,
                 full=args.full,
-                procs=args.procs,
+                progress=meter,
+                workers=args.procs,
                 wait=args.wait,
                 field_map=field_map,
             )
-        except CorpusMissing as error:
+        except (CorpusMissing, UnknownLocation) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        except store.ReindexRunning as error:
+        except ReindexRunning as error:
             print(f"error: {error}", file=sys.stderr)
             return EX_TEMPFAIL
         except OSError as error:

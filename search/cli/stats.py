@@ -6,21 +6,24 @@ import argparse
 import json
 import sys
 
-from search import store
-from search.searching import index_stats, open_index
+from search.searching import IndexMissing, UnknownLocation, index_stats, open_index
+from search.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("stats", help="document count, date range, sources, size")
-    parser.add_argument("--index", help="index directory (default $NABA_INDEX or index/)")
+    parser.add_argument(
+        "--index", metavar="LOCATION", help="index folder or URL (default $NABA_INDEX or index/)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
     try:
-        stats = index_stats(open_index(args.index))
-    except store.IndexMissing as error:
+        stats = index_stats(open_index(args.index or settings.index, cache_mb=settings.cache_mb))
+    except (IndexMissing, UnknownLocation) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.json:

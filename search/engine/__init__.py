@@ -1,39 +1,128 @@
-"""Full-text engines behind one small interface (:mod:`.base`); Whoosh is the default."""
+"""Full-text engines behind one small interface (:mod:`.base`), opened by location.
+
+An index location is a string. :func:`open_index` and :func:`create_index` are
+the one factory that turns it into an :class:`~.base.Index`: a folder path
+(``index/``, the default) is the embedded Whoosh engine; a URL with a scheme
+names another engine (``postgresql://…`` is the next one: a module that
+registers its scheme in :data:`ENGINES`). Nothing above this package knows which
+engine it got.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
 
 from .base import (
+    DEFAULT_CACHE_MB,
     Clause,
-    Engine,
     EngineHit,
     EngineQuery,
     EngineResult,
-    EngineWriter,
     FacetSpec,
     Filters,
     Group,
+    Index,
+    IndexIncompatible,
+    IndexMissing,
+    IndexReader,
     IndexStats,
+    IndexWriter,
+    Memo,
     Mode,
     Phrase,
+    ReindexRunning,
     Sort,
-    StoredDocument,
     Word,
 )
-from .whoosh_engine import WhooshEngine
+
+#: Location schemes other than a folder path, and how each opens (``postgresql`` next).
+ENGINES: dict[str, Callable[..., Index]] = {}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]+)://", re.IGNORECASE)
+
+
+class UnknownLocation(ValueError):
+    """An index location no engine here can open (a mistyped or unsupported URL)."""
+
+
+def _engine(location: str | os.PathLike[str]) -> tuple[Callable[..., Index], str]:
+    text = os.fspath(location)
+    if not text.strip():
+        raise UnknownLocation("an index location may not be empty")
+    match = _SCHEME.match(text)
+    if match is None:
+        from .whoosh_index import WhooshIndex
+
+        return (lambda loc, **options: WhooshIndex(Path(loc), **options)), text
+    scheme = match.group(1).lower()
+    if scheme not in ENGINES:
+        known = ", ".join(f"{s}://" for s in sorted(ENGINES)) or "none yet"
+        raise UnknownLocation(
+            f"no engine for {scheme}:// index locations (a folder path is the embedded "
+            f"engine; URL schemes: {known})"
+        )
+    return ENGINES[scheme], text
+
+
+def create_index(location: str | os.PathLike[str], *, cache_mb: int = DEFAULT_CACHE_MB) -> Index:
+    """The index at ``location``, which may hold no index yet (a reindex builds one)."""
+    factory, text = _engine(location)
+    return factory(text, cache_mb=cache_mb)
+
+
+def open_index(location: str | os.PathLike[str], *, cache_mb: int = DEFAULT_CACHE_MB) -> Index:
+    """The index at ``location``; :class:`~.base.IndexMissing` if none was built there yet.
+
+    ``cache_mb``: memory this process may use for the engine's caches of decoded postings.
+    """
+    index = create_index(location, cache_mb=cache_mb)
+    index.reader()  # fail now, with a clear message, if there is no index
+    return index
+
+
+def comparison_index(name: str, documents: dict[str, str], forms: object) -> IndexReader:
+    """An in-memory index of ``documents`` for ``python -m evaluation``: Naba's engine with
+    Naba's analysis (``forms="naba"``) or a comparison analysis (a word → forms function,
+    or ``None`` for stock Whoosh's); see :mod:`.whoosh_baseline`."""
+    from .whoosh_baseline import build_in_memory
+
+    return build_in_memory(name, documents, forms)  # type: ignore[arg-type]
+
+
+def comparison_query_words(forms: object, text: str) -> list[tuple[str, bool]]:
+    """A query's (term, stop word) pairs under a comparison analysis of :func:`comparison_index`."""
+    from .whoosh_baseline import query_words
+
+    return query_words(forms, text)  # type: ignore[arg-type]
+
 
 __all__ = [
+    "DEFAULT_CACHE_MB",
+    "ENGINES",
     "Clause",
-    "Engine",
     "EngineHit",
     "EngineQuery",
     "EngineResult",
-    "EngineWriter",
     "FacetSpec",
     "Filters",
     "Group",
+    "Index",
+    "IndexIncompatible",
+    "IndexMissing",
+    "IndexReader",
     "IndexStats",
+    "IndexWriter",
+    "Memo",
     "Mode",
     "Phrase",
+    "ReindexRunning",
     "Sort",
-    "StoredDocument",
-    "WhooshEngine",
+    "UnknownLocation",
     "Word",
+    "comparison_index",
+    "comparison_query_words",
+    "create_index",
+    "open_index",
 ]

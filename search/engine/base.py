@@ -1,23 +1,44 @@
 """The engine interface: what the search layer needs from a full-text engine.
 
-Whoosh is the embedded default (:mod:`.whoosh_engine`); a PostgreSQL engine
-for archives that outgrow one machine is the next one. The search layer
-(query parsing, snippets, facets, suggestions) speaks only these types, so a
-second engine means implementing :class:`Engine` and :class:`EngineWriter`,
-nothing above them.
+An index lives at a *location*, a string: a folder for the embedded Whoosh
+engine, a ``postgresql://`` URL for archives past one machine.
+:func:`search.engine.open_index` turns a location into an :class:`Index`, and
+nothing above :mod:`search.engine` knows which engine it got. An index has a
+reading side (:class:`IndexReader`: one consistent view of the live documents)
+and a writing side (:class:`IndexWriter`: an incremental change, or a full
+rebuild that replaces everything at once when it commits). Crash recovery,
+durability and an engine's own tuning (processes, buffers) stay inside the
+engine. The search layer (query parsing, snippets, suggestions, the request
+and response) speaks only these types.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
-from search.document import Document
+from search.document import Document, StoredDocument
 
 Mode = Literal["stemmed", "exact"]
+#: Memory for decoded postings per process when the opener names none (``NABA_CACHE_MB``).
+DEFAULT_CACHE_MB = 128
 Sort = Literal["relevance", "newest", "oldest"]
+
+
+class IndexMissing(LookupError):
+    """There is no index at the location yet (run ``python -m search reindex``)."""
+
+
+class IndexIncompatible(IndexMissing):
+    """The location holds an index this version cannot read (``reindex --full`` rebuilds it)."""
+
+
+class ReindexRunning(RuntimeError):
+    """Another reindex of the same index holds its lock."""
 
 
 # --- the query the search layer hands to an engine --------------------------
@@ -53,14 +74,28 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """Restrictions that do not score: sources, date range, year, month, category."""
+    """Restrictions that do not score: accepted values per facet, and a date range.
 
-    sources: tuple[str, ...] = ()
+    ``values`` maps a facet's name (``sources``, ``year``, ``month``, ``category``:
+    the facets of :data:`search.params.FACETS`) to the values a document may have;
+    within one facet they are alternatives, across facets all must hold.
+    """
+
+    values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    years: tuple[int, ...] = ()
-    months: tuple[str, ...] = ()  # "YYYY-MM"
-    categories: tuple[str, ...] = ()
+
+    def __getitem__(self, facet: str) -> tuple[str, ...]:
+        return self.values.get(facet, ())
+
+    def without(self, facets: Iterable[str], *, dates: bool = False) -> Filters:
+        """These filters minus some facets' (and the date range): what a facet is counted under."""
+        dropped = set(facets)
+        return Filters(
+            {k: v for k, v in self.values.items() if k not in dropped},
+            None if dates else self.date_from,
+            None if dates else self.date_to,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,30 +116,12 @@ class EngineQuery:
 
 @dataclass(frozen=True, slots=True)
 class FacetSpec:
-    """Which facet counts to compute, and under which filters each one is counted."""
+    """Which facets to count, each under its own filters (the others', not its own)."""
 
-    sources: Filters | None = None
-    dates: Filters | None = None  # counts for both year and month
+    counts: Mapping[str, Filters] = field(default_factory=dict)
 
 
 # --- what an engine returns ---------------------------------------------------
-
-
-@dataclass(slots=True)
-class StoredDocument:
-    """A document as stored in the index (everything needed to show it)."""
-
-    id: str
-    title: str
-    body: str
-    date: dt.date | None
-    sources: list[str]
-    url: str | None
-    category: str | None
-    origin: str
-    date_source: str | None
-    source_rules: dict[str, str]
-    content_hash: str
 
 
 @dataclass(slots=True)
@@ -115,6 +132,8 @@ class EngineHit:
 
 @dataclass(slots=True)
 class EngineResult:
+    """A page of hits, the total, and per facet the count of matches per value (unordered)."""
+
     total: int
     hits: list[EngineHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -130,8 +149,43 @@ class IndexStats:
     generation: str
 
 
-class EngineWriter(Protocol):
-    """Adds, replaces and deletes documents; nothing is visible before :meth:`commit`."""
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Memo:
+    """A small least-recently-used memo owned by one reader.
+
+    What the search layer derives from one view of an index (how articles write a
+    word, say) belongs to that view: kept on the reader, it dies with it, where a
+    module-level cache keyed by reader would keep every replaced generation open.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+
+    def get(self, key: K, compute: Callable[[K], V]) -> V:
+        try:
+            value = self._items[key]
+        except KeyError:
+            value = self._items[key] = compute(key)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(key)
+        return value  # type: ignore[return-value]
+
+
+class IndexWriter(Protocol):
+    """Adds, replaces and deletes documents; nothing is visible before :meth:`commit`.
+
+    A writer from :meth:`Index.rebuild` starts from an empty index and its commit
+    replaces the whole live index at once; :meth:`cancel` (or a crash) leaves the
+    live index as it was. ``workers`` is how many processes it writes with.
+    """
+
+    workers: int
 
     def add(self, document: Document) -> None: ...
 
@@ -144,10 +198,23 @@ class EngineWriter(Protocol):
     def cancel(self) -> None: ...
 
 
-class Engine(Protocol):
-    """A read view of one index generation, plus the means to write to it."""
+class Rebuild(IndexWriter, Protocol):
+    """A writer from :meth:`Index.rebuild`: its commit replaces the whole live index.
 
-    def writer(self, *, procs: int = 1, batch: bool = False) -> EngineWriter: ...
+    ``generation`` names the version it builds; after the commit, ``removed`` names the
+    older versions it deleted (all but the one it replaced, kept for searches that
+    still hold it).
+    """
+
+    generation: str
+    removed: list[str]
+
+
+class IndexReader(Protocol):
+    """One consistent view of an index's documents."""
+
+    #: What the search layer memoises for this view (dies with it).
+    memo: Memo
 
     def search(
         self,
@@ -176,6 +243,53 @@ class Engine(Protocol):
 
     def stats(self) -> IndexStats: ...
 
-    def refresh(self) -> bool: ...
+    def close(self) -> None: ...
+
+
+class Index(Protocol):
+    """The index at one location: its live view, and the ways to change it."""
+
+    location: str
+
+    def reader(self) -> IndexReader:
+        """The live view, reopened when a reindex (in any process) changed the index.
+
+        A reader handed out earlier stays usable: a request that holds it finishes
+        on the view it started with.
+        """
+        ...
+
+    def writer(self, *, workers: int | None = None) -> IndexWriter:
+        """An incremental change to the live index (``IndexMissing`` if there is none).
+
+        ``workers``: how many processes the engine may use (its own default otherwise).
+        """
+        ...
+
+    def rebuild(self, *, workers: int | None = None) -> Rebuild:
+        """A writer into an empty index that replaces the live one when it commits."""
+        ...
+
+    def prune(self) -> list[str]:
+        """Delete versions older than the live one (a previous rebuild's, a killed one's);
+        only under :meth:`lock`. Returns their names."""
+        ...
+
+    def generation(self) -> str | None:
+        """The name of the live version (``None``: no index yet)."""
+        ...
+
+    def lock(self, *, wait: bool = False) -> AbstractContextManager[None]:
+        """Held by a reindex: a second one refuses (:class:`ReindexRunning`) or waits.
+        Released when the holder dies, however it dies."""
+        ...
+
+    def exists(self) -> bool:
+        """Whether there is a live index to read."""
+        ...
+
+    def size_bytes(self) -> int:
+        """What the live index takes on disk (cheap: no document is read)."""
+        ...
 
     def close(self) -> None: ...

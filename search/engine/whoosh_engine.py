@@ -13,6 +13,10 @@ Fields (``python -m search stats`` shows what is in them):
 * ``sources`` (multi-valued keyword), ``category``: filters and facets.
 * ``url``, ``origin``, ``date_source``, ``source_rules``: stored only.
 * ``content_hash``: lets an incremental reindex skip unchanged documents.
+
+What is stored is :func:`search.document.to_record` field by field, read back with
+:func:`~search.document.from_record`; the index folder and its generations are
+:mod:`.whoosh_index`'s.
 """
 
 from __future__ import annotations
@@ -32,12 +36,11 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from search import config
-from search.analysis import exact_analyzer, stemmed_analyzer
 from search.analysis.spelling import one_edit_variants
-from search.document import Document
+from search.document import Document, StoredDocument, from_record, to_record
 
 from .base import (
+    DEFAULT_CACHE_MB,
     Clause,
     EngineHit,
     EngineQuery,
@@ -45,10 +48,11 @@ from .base import (
     FacetSpec,
     Filters,
     IndexStats,
+    Memo,
     Phrase,
     Sort,
-    StoredDocument,
 )
+from .whoosh_analysis import exact_analyzer, stemmed_analyzer
 from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
 from .whoosh_reading import PostingCache, Snapshot, phrase_docs
 from .whoosh_writing import open_writer
@@ -65,6 +69,10 @@ WRITER_LIMIT_MB = 160
 STEMMED_FIELDS = ("title", "body")
 EXACT_FIELDS = ("title_exact", "body_exact")
 SCORED_FIELDS = STEMMED_FIELDS + EXACT_FIELDS
+#: The facet columns (a keyword field of the same name each): facet -> multi-valued.
+#: A new facet is a row in :data:`search.params.PARAMS`, a field here and in
+#: :func:`build_schema`, and its value in :func:`_fields`.
+FACET_FIELDS = {"sources": True, "year": False, "month": False, "category": False}
 _LONGEST_FUZZY_WORD = 12
 
 
@@ -102,23 +110,21 @@ def build_schema() -> Schema:
 
 
 def _fields(document: Document) -> dict[str, Any]:
-    """The Whoosh field values for one document."""
+    """The Whoosh field values for one document: its record, in Whoosh's types, plus
+    the derived fields that sort and filter (date as a datetime, year, month)."""
+    record = to_record(document)
     fields: dict[str, Any] = {
-        "id": document.id,
-        "title": document.title,
+        **record,
         "title_exact": document.title,
-        "body": document.body,
         "body_exact": document.body,
         "has_date": 1 if document.date else 0,
         "sources": SOURCE_SEPARATOR.join(
             s.replace(SOURCE_SEPARATOR, " ") for s in document.sources
         ),
-        "url": document.url,
-        "origin": document.origin,
-        "date_source": document.date_source,
-        "source_rules": json.dumps(document.source_rules, ensure_ascii=False),
+        "source_rules": json.dumps(record["source_rules"], ensure_ascii=False),
         "content_hash": document.content_hash,
     }
+    del fields["date"], fields["category"]
     if document.date:
         fields["date"] = dt.datetime.combine(document.date, dt.time())
         fields["year"] = f"{document.date.year:04d}"
@@ -129,22 +135,16 @@ def _fields(document: Document) -> dict[str, Any]:
 
 
 def _stored(fields: dict[str, Any]) -> StoredDocument:
+    """A document back from its stored fields (the inverse of :func:`_fields`)."""
     date = fields.get("date")
-    sources = fields.get("sources") or ""
     rules = fields.get("source_rules")
-    return StoredDocument(
-        id=fields["id"],
-        title=fields.get("title") or "",
-        body=fields.get("body") or "",
-        date=date.date() if isinstance(date, dt.datetime) else None,
-        sources=[s for s in sources.split(SOURCE_SEPARATOR) if s],
-        url=fields.get("url"),
-        category=fields.get("category"),
-        origin=fields.get("origin") or "",
-        date_source=fields.get("date_source"),
-        source_rules=json.loads(rules) if rules else {},
-        content_hash=fields.get("content_hash") or "",
-    )
+    record = {
+        **fields,
+        "date": date.date().isoformat() if isinstance(date, dt.datetime) else None,
+        "sources": [s for s in (fields.get("sources") or "").split(SOURCE_SEPARATOR) if s],
+        "source_rules": json.loads(rules) if rules else {},
+    }
+    return from_record(record, fields.get("content_hash") or "")
 
 
 T = TypeVar("T")
@@ -186,24 +186,31 @@ class WhooshWriter:
 
 
 class WhooshEngine:
-    """One Whoosh index directory (one generation), open for reading and writing."""
+    """One Whoosh index directory (one generation): the :class:`~.base.IndexReader`
+    over it, and the writers :mod:`.whoosh_index` opens on it.
 
-    def __init__(self, path: Path, ix: Any) -> None:
+    ``cache`` holds decoded postings; :class:`~.whoosh_index.WhooshIndex` shares one
+    between the generations it opens, so memory stays bounded across reindexes.
+    """
+
+    def __init__(self, path: Path, ix: Any, cache: PostingCache | None = None) -> None:
         self.path = path
         self._ix = ix
+        self.cache = cache if cache is not None else PostingCache(DEFAULT_CACHE_MB << 20)
+        self.memo = Memo()
         self._searcher = ix.searcher(weighting=WEIGHTING)
         self._lock = threading.Lock()
         self._read_lock = threading.RLock()
         self._snap: Snapshot | None = None
 
     @classmethod
-    def create(cls, path: Path) -> WhooshEngine:
+    def create(cls, path: Path, schema: Any = None) -> WhooshEngine:
         path.mkdir(parents=True, exist_ok=True)
-        return cls(path, whoosh_index.create_in(str(path), build_schema()))
+        return cls(path, whoosh_index.create_in(str(path), schema or build_schema()))
 
     @classmethod
-    def open(cls, path: Path) -> WhooshEngine:
-        return cls(path, whoosh_index.open_dir(str(path)))
+    def open(cls, path: Path, cache: PostingCache | None = None) -> WhooshEngine:
+        return cls(path, whoosh_index.open_dir(str(path)), cache)
 
     # --- writing ---------------------------------------------------------
 
@@ -303,7 +310,8 @@ class WhooshEngine:
                 self._snap = Snapshot(
                     searcher,
                     scored_fields=SCORED_FIELDS,
-                    cache=posting_cache(),
+                    facets=FACET_FIELDS,
+                    cache=self.cache,
                     b=WEIGHTING.B,
                     k1=WEIGHTING.K1,
                 )
@@ -392,17 +400,14 @@ class WhooshEngine:
     def _facet_counts(
         snap: Snapshot, matched: np.ndarray, spec: FacetSpec
     ) -> dict[str, dict[str, int]]:
-        """Each facet counted over the matches under the other facets' filters."""
+        """Each facet counted over the matches under its own filters (the other facets')."""
         out: dict[str, dict[str, int]] = {}
-        if spec.sources is not None:
-            restriction = snap.restrict(spec.sources)
+        for facet, filters in spec.counts.items():
+            if facet not in snap.facets:
+                continue
+            restriction = snap.restrict(filters)
             base = matched if restriction is None else matched & restriction
-            out["sources"] = snap.count_sources(base)
-        if spec.dates is not None:
-            restriction = snap.restrict(spec.dates)
-            base = matched if restriction is None else matched & restriction
-            out["year"] = snap.count_codes(snap.years, snap.year_code, base)
-            out["month"] = snap.count_codes(snap.months, snap.month_code, base)
+            out[facet] = snap.facets[facet].count(base)
         return out
 
     @_reading
@@ -481,21 +486,11 @@ class WhooshEngine:
             documents=snap.live_count,
             date_min=dt.date.fromordinal(int(dated.min())) if len(dated) else None,
             date_max=dt.date.fromordinal(int(dated.max())) if len(dated) else None,
-            sources=snap.count_sources(snap.live),
+            sources=dict(
+                sorted(
+                    snap.facets["sources"].count(snap.live).items(), key=lambda kv: (-kv[1], kv[0])
+                )
+            ),
             size_bytes=size,
             generation=self.path.name,
         )
-
-
-_cache: PostingCache | None = None
-_cache_lock = threading.Lock()
-
-
-def posting_cache() -> PostingCache:
-    """The process's one posting cache (``$NABA_CACHE_MB``), shared by every generation
-    it opens, so memory stays bounded across reindexes."""
-    global _cache
-    with _cache_lock:
-        if _cache is None:
-            _cache = PostingCache(config.cache_mb() << 20)
-        return _cache

@@ -6,7 +6,7 @@ They belong to the engine (Whoosh posting formats and a schema field); from
 Every text is indexed twice: stemmed (``title``, ``body``; Whoosh's ``Frequency``) and
 exact (``title_exact``, ``body_exact``; ``Positions``), from the very same string. Through
 Whoosh's generic path each field runs the tokenizer and the
-:class:`~search.analysis.ArabicFilter` again, one ``Token`` object per word, although both
+:class:`~.whoosh_analysis.FormsFilter` again, one ``Token`` object per word, although both
 fields need nothing but the tokenizer's words and their :func:`~search.analysis.word_forms`.
 These formats' ``index_items`` compute that once per text (the writer indexes a document's
 fields in name order, so ``body_exact`` follows ``body`` with the same string object) and
@@ -34,10 +34,10 @@ from whoosh.fields import TEXT
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from search.analysis.analyzers import WordForms, tokenizer, word_forms
+from search.analysis import WordForms, find_words, word_forms
 
-# The tokenizer's own compiled pattern, so the words found here are the analyzers' words.
-_FIND_WORDS = tokenizer().expression.findall
+# The analysis's own compiled pattern, so the words found here are the analyzers' words.
+_FIND_WORDS = find_words
 
 # The last text analysed and its words' forms, one per tokenizer match (its position).
 _last: tuple[str, list[WordForms]] = ("", [])

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -100,6 +100,42 @@ class PostingCache:
                 self._bytes -= evicted.nbytes
 
 
+class ValueMasks:
+    """A multi-valued facet column (sources): one document mask per value."""
+
+    def __init__(self, masks: dict[str, DocMask]) -> None:
+        self.masks = masks
+
+    def allowed(self, values: Iterable[str], size: int) -> DocMask:
+        allowed = np.zeros(size, bool)
+        for value in values:
+            if value in self.masks:
+                allowed |= self.masks[value]
+        return allowed
+
+    def count(self, base: DocMask) -> dict[str, int]:
+        counts = {value: int(np.count_nonzero(mask & base)) for value, mask in self.masks.items()}
+        return {value: n for value, n in counts.items() if n}
+
+
+class ValueCodes:
+    """A single-valued facet column (year, month, category): a value code per document
+    (-1: none), so counting is one ``bincount``."""
+
+    def __init__(self, names: list[str], code: np.ndarray) -> None:
+        self.names = names
+        self.code = code
+
+    def allowed(self, values: Iterable[str], size: int) -> DocMask:
+        wanted = [self.names.index(v) for v in values if v in self.names]
+        return np.isin(self.code, wanted)
+
+    def count(self, base: DocMask) -> dict[str, int]:
+        present = self.code[base]
+        counts = np.bincount(present[present >= 0], minlength=len(self.names))
+        return {self.names[i]: int(n) for i, n in enumerate(counts) if n}
+
+
 class Snapshot:
     """Per-document arrays of one searcher (one generation at one commit).
 
@@ -113,6 +149,7 @@ class Snapshot:
         searcher: object,
         *,
         scored_fields: Iterable[str],
+        facets: Mapping[str, bool],
         cache: PostingCache,
         b: float,
         k1: float,
@@ -128,10 +165,14 @@ class Snapshot:
         self.live[np.fromiter(reader.all_doc_ids(), np.int64)] = True
         self.live_count = int(self.live.sum())
 
-        self.sources = {name: self._mask(ids) for name, ids in self._lexicon("sources")}
-        self.years, self.year_code = self._codes("year")
-        self.months, self.month_code = self._codes("month")
-        self.categories, self.category_code = self._codes("category")
+        self.facets: dict[str, ValueMasks | ValueCodes] = {
+            name: (
+                ValueMasks({value: self._mask(ids) for value, ids in self._lexicon(name)})
+                if multi
+                else self._codes(name)
+            )
+            for name, multi in facets.items()
+        }
 
         # A DATETIME column holds microseconds since datetime.min (day 1); a document
         # without a date holds the column's default (hence ``has_date``), and an index
@@ -170,14 +211,14 @@ class Snapshot:
             out.append((text, self._postings(field, text)[0]))
         return out
 
-    def _codes(self, field: str) -> tuple[list[str], np.ndarray]:
+    def _codes(self, field: str) -> ValueCodes:
         """A single-valued field as value names and a code per document (-1: none)."""
         names = []
         code = np.full(self.size, -1, np.int32)
         for number, (name, ids) in enumerate(self._lexicon(field)):
             names.append(name)
             code[ids] = number
-        return names, code
+        return ValueCodes(names, code)
 
     def _lengths(self, field: str) -> np.ndarray:
         """Every document's length in ``field``, as Whoosh's scorer sees it (byte-quantised)."""
@@ -246,37 +287,19 @@ class Snapshot:
             nonlocal mask
             mask = allowed if mask is None else mask & allowed
 
-        if filters.sources:
-            allowed = np.zeros(self.size, bool)
-            for name in filters.sources:
-                if name in self.sources:
-                    allowed |= self.sources[name]
-            narrow(allowed)
-        for values, names, code in (
-            ([f"{y:04d}" for y in filters.years], self.years, self.year_code),
-            (filters.months, self.months, self.month_code),
-            (filters.categories, self.categories, self.category_code),
-        ):
+        for facet, values in filters.values.items():
             if values:
-                wanted = [names.index(v) for v in values if v in names]
-                narrow(np.isin(code, wanted))
+                column = self.facets.get(facet)
+                narrow(
+                    column.allowed(values, self.size)
+                    if column is not None
+                    else np.zeros(self.size, bool)  # a facet this index lacks matches nothing
+                )
         if filters.date_from or filters.date_to:
             low = filters.date_from.toordinal() if filters.date_from else 1
             high = filters.date_to.toordinal() if filters.date_to else np.iinfo(np.int64).max
             narrow((self.ordinal >= low) & (self.ordinal <= high))
         return mask
-
-    def count_sources(self, base: DocMask) -> dict[str, int]:
-        counts = {name: int(np.count_nonzero(mask & base)) for name, mask in self.sources.items()}
-        return dict(
-            sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0]))
-        )
-
-    @staticmethod
-    def count_codes(names: list[str], code: np.ndarray, base: DocMask) -> dict[str, int]:
-        present = code[base]
-        counts = np.bincount(present[present >= 0], minlength=len(names))
-        return dict(sorted(((names[i], int(n)) for i, n in enumerate(counts) if n), reverse=True))
 
     def by_date(self, docs: np.ndarray, *, oldest: bool, limit: int) -> np.ndarray:
         """The first ``limit`` of ``docs`` by date (undated last either way), then id."""

@@ -92,7 +92,7 @@ def shared_index() -> Path:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     hostile = write_hostile_corpus(folder / "corpus")
     root = folder / "index"
-    summary = reindex([CORPUS, hostile], index_root=root, full=True, progress=False)
+    summary = reindex([CORPUS, hostile], index=root, full=True)
     assert summary.format(), "the reindex summary should be printable"
     return root
 

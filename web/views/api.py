@@ -12,14 +12,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, request
 
 from search.searching import (
+    IndexMissing,
     SearchRequest,
     get_document,
     index_stats,
     search,
     suggest,
 )
-from search.store import IndexMissing
-from web.index import get_handle
+from web.live_index import get_index
 from web.params import search_params
 
 bp = Blueprint("api", __name__)
@@ -31,13 +31,13 @@ SUGGEST_MAX = 20
 @bp.get("/api/search")
 def api_search() -> Response:
     request_ = SearchRequest.from_params(search_params(request.args))
-    return jsonify(search(get_handle(), request_).to_dict())
+    return jsonify(search(get_index(), request_).to_dict())
 
 
 @bp.get("/api/doc/<path:doc_id>")
 def api_document(doc_id: str) -> Response:
     """One document; ``?q=`` highlights the query's words in ``title`` and ``body_html``."""
-    doc = get_document(get_handle(), doc_id, request.args.get("q", "").strip() or None)
+    doc = get_document(get_index(), doc_id, request.args.get("q", "").strip() or None)
     if doc is None:
         abort(404, f"no document {doc_id!r}")
     return jsonify(doc.to_dict())
@@ -57,7 +57,7 @@ def api_suggest() -> Response:
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "opensearch"):
         abort(400, "format must be json or opensearch")
-    completions = suggest(get_handle(), q.strip(), limit=int(limit)) if q.strip() else []
+    completions = suggest(get_index(), q.strip(), limit=int(limit)) if q.strip() else []
     if fmt == "opensearch":
         response = jsonify([q, completions])
         response.mimetype = "application/x-suggestions+json"
@@ -68,14 +68,14 @@ def api_suggest() -> Response:
 @bp.get("/api/stats")
 def api_stats() -> Response:
     """Size and coverage of the index: documents, date range, documents per source."""
-    return jsonify(index_stats(get_handle()))
+    return jsonify(index_stats(get_index()))
 
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """For load balancers: 200 while an index is being served, 503 before the first one."""
     try:
-        documents = index_stats(get_handle())["documents"]
+        documents = index_stats(get_index())["documents"]
     except IndexMissing as error:
         return jsonify(status="unavailable", error=str(error)), 503
     return jsonify(status="ok", documents=documents), 200

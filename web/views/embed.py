@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request
 
 from search.searching import InvalidRequest, SearchRequest, search
 from web.assets import send_static
-from web.index import get_handle
+from web.live_index import get_index
 from web.params import clean_args, search_params
 from web.views.render import render_page
 
@@ -49,7 +49,7 @@ def frame() -> Response:
         params = {k: v for k, v in params.items() if k in EMBED_KEYS}
         params["per_page"] = str(limit)
         try:
-            response = search(get_handle(), SearchRequest.from_params(params)).to_dict()
+            response = search(get_index(), SearchRequest.from_params(params)).to_dict()
         except InvalidRequest as exc:
             error = str(exc)
     return render_page(

@@ -20,7 +20,7 @@ from search.searching import (
     more_like_this,
     search,
 )
-from web.index import get_handle
+from web.live_index import get_index
 from web.params import clean_args, has_query, search_params, url_with
 from web.views.render import render_page
 
@@ -49,12 +49,12 @@ def search_page() -> Response:
     }
     status = 200
     try:
-        context["response"] = search(get_handle(), SearchRequest.from_params(params)).to_dict()
+        context["response"] = search(get_index(), SearchRequest.from_params(params)).to_dict()
     except InvalidRequest as error:
         context["error"] = str(error)
         status = 400
     if not asked:
-        context["stats"] = index_stats(get_handle())
+        context["stats"] = index_stats(get_index())
     return render_page("search.html", "results", status=status, push_url=url_with(), **context)
 
 
@@ -62,11 +62,11 @@ def search_page() -> Response:
 def document(doc_id: str) -> str:
     """One article; ``?q=`` (set by result links) highlights the query's words in it."""
     q = request.args.get("q", "").strip() or None
-    handle = get_handle()
-    doc = get_document(handle, doc_id, q)
+    index = get_index()
+    doc = get_document(index, doc_id, q)
     if doc is None:
         abort(404)
-    similar = more_like_this(handle, doc_id, limit=5)
+    similar = more_like_this(index, doc_id, limit=5)
     return render_template("doc.html", doc=doc.to_dict(), similar=similar, q=q or "")
 
 

@@ -1,40 +1,41 @@
-"""The index this process searches, and the ``flask reindex`` command.
+"""The live index this process searches, and the ``flask reindex`` command.
 
-Flask's tutorial opens its database per request on ``g``. An index is different: opening
-it reads segment files, and :func:`search.searching.open_index` returns a handle that
-notices by itself when a reindex switches generations. So each process keeps one handle
-for its lifetime, opened on first use (after gunicorn forks, never before) and retried
-on the next request while there is no index yet, so a server started before the first
-``reindex`` starts serving as soon as the index appears.
+(Not to be confused with ``index/``, the data folder an index lives in by default, nor
+with :mod:`search.indexing`, which writes it.) Flask's tutorial opens its database per
+request on ``g``. An index is different: opening it reads files, and
+:func:`search.searching.open_index` returns an index that notices by itself when a
+reindex changed it. So each process keeps one for its lifetime, opened on first use
+(after gunicorn forks, never before) and retried on the next request while there is no
+index yet, so a server started before the first ``reindex`` starts serving as soon as
+the index appears.
 """
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from search.searching import IndexHandle, index_stats, open_index
-from search.store import IndexMissing
+from search.searching import DEFAULT_CACHE_MB, Index, IndexMissing, index_stats, open_index
 
 
 class IndexHolder:
-    """One lazily opened handle per app; the lock matters under the threaded dev server."""
+    """One lazily opened index per app; the lock matters under the threaded dev server."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._handle: IndexHandle | None = None
+    def __init__(self, location: str, cache_mb: int) -> None:
+        self.location = location
+        self.cache_mb = cache_mb
+        self._index: Index | None = None
         self._lock = threading.Lock()
 
-    def get(self) -> IndexHandle:
-        """The open handle; raises :class:`search.store.IndexMissing` while there is none."""
+    def get(self) -> Index:
+        """The open index; raises :class:`~search.searching.IndexMissing` while there is none."""
         with self._lock:
-            if self._handle is None:
-                self._handle = open_index(self.root)
-            return self._handle
+            if self._index is None:
+                self._index = open_index(self.location, cache_mb=self.cache_mb)
+            return self._index
 
 
 def warm(app: Flask) -> bool:
@@ -51,8 +52,8 @@ def warm(app: Flask) -> bool:
     return True
 
 
-def get_handle() -> IndexHandle:
-    """The current app's index handle (what every view passes to the search layer)."""
+def get_index() -> Index:
+    """The current app's index (what every view passes to the search layer)."""
     holder: IndexHolder = current_app.extensions["naba_index"]
     return holder.get()
 
@@ -82,5 +83,7 @@ def reindex_command(args: tuple[str, ...]) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the index holder and register ``flask reindex``."""
-    app.extensions["naba_index"] = IndexHolder(Path(app.config["INDEX"]))
+    app.extensions["naba_index"] = IndexHolder(
+        str(app.config["INDEX"]), int(app.config.get("CACHE_MB", DEFAULT_CACHE_MB))
+    )
     app.cli.add_command(reindex_command)

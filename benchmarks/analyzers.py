@@ -1,4 +1,4 @@
-"""``python -m search bench-analysis [PATH]``: how fast Naba's analyzers are, next to Whoosh's.
+"""How fast Naba's analyzers are, next to Whoosh's (``python -m benchmarks analysis``).
 
 Naba's analyzers normalise and stem every Arabic word, yet the goal is to cost at most
 1.2× Whoosh's stock ``StandardAnalyzer`` (a regex tokenizer, lower-casing and an English
@@ -12,15 +12,13 @@ reindex).
 Each analyzer runs over the same texts (title and body of each article, as indexed)
 with positions on, as the index asks; the best of ``--rounds`` rounds is kept because
 other work on the machine only ever makes a pass slower. The figures are recorded in
-``docs/benchmarks.md`` by ``python -m benchmarks analysis``, which calls :func:`measure`;
-this lives in ``search`` (not ``benchmarks``) so an installed Naba can measure itself.
+``docs/benchmarks.md`` by ``python -m benchmarks analysis``, which calls :func:`measure`.
+The analyzers measured are the Whoosh engine's (:mod:`search.engine.whoosh_analysis`):
+the plain-Python analysis inside the Whoosh chain the index runs.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -29,12 +27,10 @@ from typing import Any
 
 from whoosh.analysis import StandardAnalyzer
 
-from search import config
-from search.analysis import exact_analyzer, stemmed_analyzer, word_forms
+from search.analysis import word_forms
 from search.corpus import read_corpus
+from search.engine.whoosh_analysis import exact_analyzer, stemmed_analyzer
 
-#: The corpus measured by default: ANT, 31,525 real articles (see ../shared/README.md).
-ANT = config.ROOT.parent / "shared" / "data" / "ant-v2.1.tar.gz"
 #: Goal: Naba's stemmed analyzer costs at most this many times the stock analyzer.
 GOAL = 1.2
 
@@ -148,41 +144,3 @@ def load_texts(paths: list[Path], limit: int | None = None) -> list[str]:
         if limit and len(texts) >= limit:
             break
     return texts
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "bench-analysis",
-        help="measure the analyzers' speed next to Whoosh's StandardAnalyzer",
-        description=(
-            "Analyse a corpus (default: ANT from ../shared/data, else the corpus) with "
-            "Naba's stemmed and exact analyzers and Whoosh's StandardAnalyzer; print MB/s "
-            f"cold and warm, and the time ratios (goal: stemmed ≤ {GOAL}× stock)."
-        ),
-    )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="file, folder or archive")
-    parser.add_argument("--limit", type=int, help="only the first N documents")
-    parser.add_argument("--rounds", type=int, default=2, help="keep the best of N (default 2)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.paths] or ([ANT] if ANT.is_file() else config.corpus_paths())
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        print(f"error: no such file or directory: {', '.join(map(str, missing))}", file=sys.stderr)
-        return 2
-    texts = load_texts(paths, args.limit)
-    if not texts:
-        print("error: no documents to analyse", file=sys.stderr)
-        return 1
-    bench = measure(texts, args.rounds)
-    if args.json:
-        print(json.dumps(bench.as_dict(), ensure_ascii=False))
-        return 0
-    print(f"{bench.documents:,} documents, {bench.megabytes:.1f} MB of UTF-8 text")
-    print(bench.table())
-    verdict = "met" if bench.meets_goal else "MISSED"
-    print(f"goal: naba stemmed ≤ {bench.goal}× stock (warm): {verdict}")
-    return 0

@@ -1,6 +1,6 @@
-"""The index root on disk: generations and the pointer that names the live one.
+"""The Whoosh engine's index folder: generations and the pointer that names the live one.
 
-Layout of an index root (``$NABA_INDEX``)::
+Layout of an index folder (``$NABA_INDEX`` or ``--index``, when it is a path)::
 
     index/
       CURRENT            one line: the name of the live generation directory
@@ -27,17 +27,11 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from .base import IndexMissing, ReindexRunning
+
 POINTER = "CURRENT"
 LOCK = ".reindex.lock"
 PREFIX = "gen-"
-
-
-class IndexMissing(LookupError):
-    """There is no live index yet (run ``python -m search reindex``)."""
-
-
-class ReindexRunning(RuntimeError):
-    """Another reindex holds the lock."""
 
 
 def live_generation(root: Path) -> Path:

@@ -1,0 +1,298 @@
+"""The search parameters and facets, declared once.
+
+Every way of asking for a search reads this one table: the URL and JSON API
+(``/search?source=…``, :meth:`search.request.SearchRequest.from_params`), the
+web app's links and forms (:mod:`web.params`), the command line
+(``python -m search query --source …``), the query syntax (``المصدر:…``,
+:func:`search.query.parse_query`), the facet counts a search returns and the
+API documentation. A new facet is one :class:`Param` row here plus one column
+in each engine (``FACET_FIELDS`` in ``search/engine/whoosh_engine.py``);
+nothing else changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from search.engine import Filters
+from search.metadata import canonical_source_or_self
+
+
+class InvalidRequest(ValueError):
+    """A parameter the user sent cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One search parameter.
+
+    ``parse`` turns one sent value into its typed value or raises ``ValueError`` with a
+    message fit to show. ``facet`` names the engine facet the parameter filters (and
+    whose counts a search returns); parameters of one ``group`` are counted under each
+    other's absence (the year facet is counted whatever year, month or date range is
+    chosen). ``bound`` marks the two ends of the date range. ``operators`` are the names
+    it has in the query syntax (``source:…``, ``المصدر:…``); ``operator`` reads such a
+    typed value into parameter values (by default: this parameter, parsed).
+    """
+
+    name: str
+    help: str
+    parse: Callable[[str], Any] = str
+    default: Any = None
+    repeatable: bool = False
+    cli: str | None = None
+    metavar: str | None = None
+    operators: tuple[str, ...] = ()
+    operator: Callable[[str], dict[str, list[Any]]] | None = None
+    facet: str | None = None
+    facet_order: Literal["count", "value"] = "count"
+    group: str | None = None
+    bound: Literal["from", "to"] | None = None
+    json: str | None = None
+
+    def read_operator(self, value: str) -> dict[str, list[Any]]:
+        """Parameter values from a value typed after one of ``operators``."""
+        if self.operator is not None:
+            return self.operator(value)
+        return {self.name: [self.parse(value)]}
+
+
+# --- value parsers (their messages are shown to the reader) ------------------------------
+
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+SORTS = ("relevance", "newest", "oldest")
+MODES = ("stemmed", "exact")
+
+
+def _year(value: str) -> int:
+    if not value.isdigit() or len(value) != 4:
+        raise ValueError(f"year must look like 2023, not {value!r}")
+    return int(value)
+
+
+def _month(value: str) -> str:
+    if not _MONTH.match(value) or not 1 <= int(value[5:]) <= 12:
+        raise ValueError(f"month must look like 2023-08, not {value!r}")
+    return value
+
+
+def _date(name: str) -> Callable[[str], dt.date]:
+    def parse(value: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a date like 2023-08-16, not {value!r}") from None
+
+    return parse
+
+
+def _whole(name: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+    return parse
+
+
+def _typed_date(value: str) -> dict[str, list[Any]]:
+    """``date:2023`` (a year), ``date:2023-08`` (a month) or ``date:2023-08-16`` (a day)."""
+    match = _DATE_VALUE.match(value.strip())
+    try:
+        if not match:
+            raise ValueError
+        year, month, day = match.groups()
+        if day:
+            date = dt.date(int(year), int(month), int(day))
+            return {"from": [date], "to": [date]}
+        if month:
+            dt.date(int(year), int(month), 1)
+            return {"month": [f"{int(year):04d}-{int(month):02d}"]}
+        return {"year": [int(year)]}
+    except ValueError:
+        raise ValueError(
+            f"ignored date filter {value!r} (use 2023, 2023-08 or 2023-08-16)"
+        ) from None
+
+
+def _source(value: str) -> str:
+    return canonical_source_or_self(value.strip())
+
+
+# --- the table ----------------------------------------------------------------------------
+
+PARAMS: tuple[Param, ...] = (
+    Param("q", 'what to search for (words, "a phrase", -word, OR/أو, filters)', default=""),
+    Param(
+        "source",
+        "only this source (any spelling the source table knows; repeat for several)",
+        parse=_source,
+        repeatable=True,
+        cli="--source",
+        metavar="NAME",
+        operators=("source", "المصدر", "مصدر"),
+        facet="sources",
+        json="sources",
+    ),
+    Param(
+        "category",
+        "only this section (as the articles name it; repeat for several)",
+        parse=str.strip,
+        repeatable=True,
+        cli="--category",
+        metavar="NAME",
+        operators=("category", "القسم", "قسم", "التصنيف", "تصنيف"),
+        facet="category",
+        json="categories",
+    ),
+    Param(
+        "year",
+        "only this year, like 2023 (repeat for several)",
+        parse=_year,
+        repeatable=True,
+        cli="--year",
+        metavar="YYYY",
+        operators=("date", "التاريخ", "تاريخ"),
+        operator=_typed_date,
+        facet="year",
+        facet_order="value",
+        group="dates",
+        json="years",
+    ),
+    Param(
+        "month",
+        "only this month, like 2023-08 (repeat for several)",
+        parse=_month,
+        repeatable=True,
+        cli="--month",
+        metavar="YYYY-MM",
+        facet="month",
+        facet_order="value",
+        group="dates",
+        json="months",
+    ),
+    Param(
+        "from",
+        "published on or after this day",
+        parse=_date("from"),
+        cli="--from",
+        metavar="YYYY-MM-DD",
+        group="dates",
+        bound="from",
+        json="from",
+    ),
+    Param(
+        "to",
+        "published on or before this day",
+        parse=_date("to"),
+        cli="--to",
+        metavar="YYYY-MM-DD",
+        group="dates",
+        bound="to",
+        json="to",
+    ),
+    Param(
+        "sort", "relevance | newest | oldest", default="relevance", cli="--sort", metavar="ORDER"
+    ),
+    Param("mode", "stemmed | exact (--exact: match words exactly)", default="stemmed"),
+    Param(
+        "per_page",
+        "results per page",
+        parse=_whole("per_page"),
+        default=10,
+        cli="--per-page",
+        metavar="N",
+    ),
+    Param("page", "page number", parse=_whole("page"), default=1, cli="--page", metavar="N"),
+)
+
+BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+#: The parameters that narrow a search (a reader who set any of them asked for something).
+FILTERS: tuple[Param, ...] = tuple(p for p in PARAMS if p.json is not None)
+#: The parameters with facet counts.
+FACETS: tuple[Param, ...] = tuple(p for p in PARAMS if p.facet is not None)
+#: Query-syntax operator (lower case) → the parameter it sets.
+OPERATORS: dict[str, Param] = {op.lower(): p for p in PARAMS for op in p.operators}
+
+
+def parse_values(name: str, values: Iterable[str]) -> list[Any]:
+    """Values of one parameter, parsed (:class:`InvalidRequest` naming the first bad one)."""
+    param = BY_NAME[name]
+    try:
+        return [param.parse(v) for v in values]
+    except ValueError as error:
+        raise InvalidRequest(str(error)) from None
+
+
+def merge(*sets: Mapping[str, Iterable[Any]]) -> dict[str, tuple[Any, ...]]:
+    """Filter values from several places (the request, the query's own ``source:…``) as one.
+
+    Repeatable values add up; of several range starts the latest wins and of several
+    ends the earliest, so every place's restriction holds.
+    """
+    out: dict[str, tuple[Any, ...]] = {}
+    for param in FILTERS:
+        values = [v for values in sets for v in values.get(param.name, ())]
+        if not values:
+            continue
+        if param.bound == "from":
+            out[param.name] = (max(values),)
+        elif param.bound == "to":
+            out[param.name] = (min(values),)
+        else:
+            out[param.name] = tuple(dict.fromkeys(values))
+    return out
+
+
+def to_filters(values: Mapping[str, Iterable[Any]]) -> Filters:
+    """Parameter values as the engine's :class:`~search.engine.Filters`."""
+    facets = {}
+    for param in FACETS:
+        chosen = tuple(str(v) for v in values.get(param.name, ()))
+        if chosen:
+            facets[param.facet] = chosen
+    starts = list(values.get("from", ()))
+    ends = list(values.get("to", ()))
+    return Filters(facets, max(starts, default=None), min(ends, default=None))  # type: ignore[arg-type]
+
+
+def facet_filters(filters: Filters) -> dict[str, Filters]:
+    """What each facet is counted under: every filter but its own group's.
+
+    So each count is the number of results its link returns, whatever else is chosen
+    (ticking a second source adds to the results, it does not narrow them).
+    """
+    counts = {}
+    for param in FACETS:
+        group = [p for p in FILTERS if p is param or (param.group and p.group == param.group)]
+        counts[param.facet] = filters.without(
+            [p.facet for p in group if p.facet], dates=any(p.bound for p in group)
+        )
+    return counts  # type: ignore[return-value]
+
+
+def ordered_counts(facet: str, counts: Mapping[str, int]) -> dict[str, int]:
+    """A facet's counts in the order a reader scans them: most first (sources, sections),
+    or newest first (years, months)."""
+    param = next(p for p in FACETS if p.facet == facet)
+    if param.facet_order == "value":
+        return dict(sorted(counts.items(), reverse=True))
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def to_json(values: Mapping[str, Iterable[Any]]) -> dict[str, Any]:
+    """The request's filters as the response's ``filters`` object (the API's contract)."""
+    out: dict[str, Any] = {}
+    for param in FILTERS:
+        chosen = list(values.get(param.name, ()))
+        if param.bound:
+            out[param.json] = chosen[0].isoformat() if chosen else None  # type: ignore[index]
+        else:
+            out[param.json] = chosen  # type: ignore[index]
+    return out

@@ -1,0 +1,195 @@
+"""A search as a user asks for it, and the answer as the CLI and the API print it.
+
+``SearchRequest.from_params`` reads URL-style parameters by the table of
+:mod:`search.params` and raises :class:`InvalidRequest` with a message fit to
+show; ``SearchResponse.to_dict()`` is the JSON contract of
+``python -m search query --json`` and ``GET /api/search``. No engine here:
+:mod:`search.searching` runs a request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from search.document import StoredDocument, to_record
+from search.engine import Filters, Mode, Sort
+from search.params import (
+    BY_NAME,
+    FILTERS,
+    MODES,
+    SORTS,
+    InvalidRequest,
+    merge,
+    parse_values,
+    to_filters,
+    to_json,
+)
+from search.query import ParsedQuery
+
+DEFAULT_PER_PAGE: int = BY_NAME["per_page"].default
+MAX_PER_PAGE = 50
+# Deep pages cost as much as all pages before them; nobody reads past 1000.
+MAX_RESULT_WINDOW = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """What to search for. ``filters`` holds the narrowing parameters of
+    :data:`search.params.FILTERS` by name (``source``, ``year``, ``from``…), parsed."""
+
+    q: str = ""
+    filters: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    sort: Sort = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    mode: Mode = "stemmed"
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}")
+        if self.mode not in MODES:
+            raise InvalidRequest(f"mode must be one of {', '.join(MODES)}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidRequest(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.page < 1:
+            raise InvalidRequest("page must be 1 or more")
+        if self.page * self.per_page > MAX_RESULT_WINDOW:
+            raise InvalidRequest(
+                f"page × per_page may not exceed {MAX_RESULT_WINDOW}; narrow the search instead"
+            )
+        start, end = self.filters.get("from", ()), self.filters.get("to", ())
+        if start and end and start[0] > end[0]:
+            raise InvalidRequest("from must not be after to")
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
+        """Build a request from URL-style parameters (a value may be a list)."""
+
+        def values(name: str) -> list[str]:
+            value = params.get(name)
+            if value is None:
+                return []
+            items = value if isinstance(value, list | tuple) else [value]
+            return [str(v).strip() for v in items if str(v).strip()]
+
+        def one(name: str) -> Any:
+            parsed = parse_values(name, values(name)[-1:])
+            return parsed[0] if parsed else BY_NAME[name].default
+
+        filters = {}
+        for param in FILTERS:
+            chosen = values(param.name) if param.repeatable else values(param.name)[-1:]
+            parsed = parse_values(param.name, chosen)
+            if parsed:
+                filters[param.name] = tuple(dict.fromkeys(parsed))
+        return cls(
+            q=one("q"),
+            filters=filters,
+            sort=one("sort"),
+            page=one("page"),
+            per_page=one("per_page"),
+            mode=one("mode"),
+        )
+
+    def all_filters(self, parsed: ParsedQuery) -> dict[str, tuple[Any, ...]]:
+        """The request's filters together with those typed in the query (``source:…``)."""
+        return merge(self.filters, parsed.typed)
+
+    def engine_filters(self, parsed: ParsedQuery) -> Filters:
+        return to_filters(self.all_filters(parsed))
+
+    def filters_dict(self) -> dict[str, Any]:
+        """The request's own filters as the response's ``filters`` object."""
+        return to_json(self.filters)
+
+
+@dataclass(slots=True)
+class Hit:
+    id: str
+    title: str  # safe HTML
+    title_text: str
+    date: dt.date | None
+    sources: list[str]
+    url: str | None
+    category: str | None
+    score: float
+    snippet: str  # safe HTML
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        data["score"] = round(self.score, 4)
+        return data
+
+
+@dataclass(slots=True)
+class SearchResponse:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    sort: Sort
+    mode: Mode
+    filters: dict[str, Any]
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    relaxed: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(min(self.total, MAX_RESULT_WINDOW) / self.per_page))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "sort": self.sort,
+            "mode": self.mode,
+            "filters": self.filters,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+            "warnings": self.warnings,
+            "relaxed": self.relaxed,
+        }
+
+
+@dataclass(slots=True)
+class DocumentView:
+    """A stored document ready to show: its record plus the marked-up title and body."""
+
+    document: StoredDocument
+    title_html: str
+    body_html: str
+
+    def to_dict(self) -> dict[str, Any]:
+        record = to_record(self.document)
+        return {
+            "id": record.pop("id"),
+            "title": self.title_html,
+            "title_text": record.pop("title"),
+            "body_html": self.body_html,
+            **record,
+        }
+
+
+__all__ = [
+    "DEFAULT_PER_PAGE",
+    "MAX_PER_PAGE",
+    "MAX_RESULT_WINDOW",
+    "DocumentView",
+    "Hit",
+    "InvalidRequest",
+    "SearchRequest",
+    "SearchResponse",
+]
