@@ -120,9 +120,11 @@ def _logging_to_stderr() -> Iterator[None]:
     """Progress lines and read problems on standard error, through the progress bar."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
-    loggers = [logging.getLogger("search.indexing"), logging.getLogger("search.corpus")]
+    names = {"search.indexing": logging.INFO, "search.engine": logging.INFO}
+    names["search.corpus"] = logging.WARNING
+    loggers = [logging.getLogger(name) for name in names]
     saved = [(lg.level, lg.propagate) for lg in loggers]
-    for lg, level in zip(loggers, (logging.INFO, logging.WARNING), strict=True):
+    for lg, level in zip(loggers, names.values(), strict=True):
         lg.addHandler(handler)
         lg.setLevel(level)
         lg.propagate = False

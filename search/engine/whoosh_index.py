@@ -27,6 +27,7 @@ Crash safety (``tests/test_reindex_crash.py`` kills reindexes with SIGKILL):
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import threading
@@ -39,6 +40,8 @@ from .base import DEFAULT_CACHE_MB, IndexIncompatible, IndexMissing
 from .whoosh_engine import WhooshEngine, WhooshWriter
 from .whoosh_processes import mark_writing, unmark_writing
 from .whoosh_reading import PostingCache
+
+logger = logging.getLogger("search.engine")
 
 
 def default_workers() -> int:
@@ -212,6 +215,7 @@ class Rebuild:
         try:
             self._writer.commit()
             _fsync_tree(self.path)
+            logger.info("committed; switching %s to %s", self.root / store.POINTER, self.generation)
             store.switch_to(self.root, self.path)
         except BaseException:
             # An exception (not a kill): leave nothing half-built behind.
