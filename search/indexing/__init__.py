@@ -131,12 +131,14 @@ def _run(
     field_map: FieldMap | None,
 ) -> ReindexSummary:
     live = index.generation()
-    if live is not None and not full:
+    readable = live
+    if live is not None:
         try:
             index.reader()
         except IndexIncompatible as error:
+            # Its documents cannot be carried over either: a rebuild from the corpus.
             logger.warning("%s; rebuilding it", error)
-            full = True
+            full, readable = True, None
     report = ReadReport()
     files = list(list_corpus_files(corpus, report=report))
     summary = ReindexSummary(
@@ -149,7 +151,7 @@ def _run(
     try:
         docs = read_files(_tracked(files, progress), field_map=field_map, report=report)
         if summary.mode == "full":
-            documents = _full(index, live, docs, report, summary, workers, progress)
+            documents = _full(index, readable, docs, report, summary, workers, progress)
         else:
             documents = _incremental(index, docs, report, summary, workers, progress)
     finally:
