@@ -21,10 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from search.analysis import TOKEN_PATTERN, word_forms
+from search.arabic import BIDI_CONTROLS
 
 FRAGMENT_CHARS = 180
 MAX_FRAGMENTS = 2
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROLS = re.compile(f"[{BIDI_CONTROLS}]")
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(TOKEN_PATTERN)
 

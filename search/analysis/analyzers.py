@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from search.arabic import DECIMAL_SEPARATORS, INVISIBLE, TOKEN_MARKS
+
 from .normalize import fold, prepare
 from .stem import light_stem
 from .stopwords import is_stopword
@@ -28,9 +30,7 @@ from .stopwords import is_stopword
 # it: Whoosh's default ``\w+`` would split كَتَبَ into letters because Arabic
 # marks are not word characters. Numbers keep their decimal and thousands
 # separators (1.5, ٢٫٥, 10,000).
-from search.arabic import DECIMAL_SEPARATORS, INVISIBLE, TOKEN_MARKS as _MARKS  # isort: skip
-
-TOKEN_PATTERN = rf"\d+(?:[.,{DECIMAL_SEPARATORS}]\d+)+|[\w{_MARKS}{INVISIBLE}]+"
+TOKEN_PATTERN = rf"\d+(?:[.,{DECIMAL_SEPARATORS}]\d+)+|[\w{TOKEN_MARKS}{INVISIBLE}]+"
 
 _WORD_CACHE_SIZE = 1 << 18
 
