@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from .base import (
     DEFAULT_CACHE_MB,
@@ -53,9 +52,9 @@ def _engine(location: str | os.PathLike[str]) -> tuple[Callable[..., Index], str
         raise UnknownLocation("an index location may not be empty")
     match = _SCHEME.match(text)
     if match is None:
-        from .whoosh_index import WhooshIndex
+        from .whoosh_index import open_folder
 
-        return (lambda loc, **options: WhooshIndex(Path(loc), **options)), text
+        return open_folder, text
     scheme = match.group(1).lower()
     if scheme not in ENGINES:
         known = ", ".join(f"{s}://" for s in sorted(ENGINES)) or "none yet"

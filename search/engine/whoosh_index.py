@@ -50,6 +50,11 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+def open_folder(location: str, *, cache_mb: int = DEFAULT_CACHE_MB) -> WhooshIndex:
+    """The factory's opener for a location that is a folder path (the default engine)."""
+    return WhooshIndex(Path(location), cache_mb=cache_mb)
+
+
 class WhooshIndex:
     """An index folder (``index/``): the live generation to read, and writers."""
 
