@@ -249,6 +249,7 @@ class WhooshEngine:
             # on an index whose previous commit was empty. The old searcher is
             # left to the garbage collector, as a request may still hold it.
             self._searcher = self._ix.searcher(weighting=WEIGHTING)
+            self.memo = Memo()  # what was derived from the previous commit may be gone
             return True
 
     def close(self) -> None:
