@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from search.engine import Filters
-from search.metadata import canonical_source_or_self
+from search.metadata import canonical_source_or_self, source_label
 
 
 class InvalidRequest(ValueError):
@@ -36,7 +36,10 @@ class Param:
     other's absence (the year facet is counted whatever year, month or date range is
     chosen). ``bound`` marks the two ends of the date range. ``operators`` are the names
     it has in the query syntax (``source:…``, ``المصدر:…``); ``operator`` reads such a
-    typed value into parameter values (by default: this parameter, parsed).
+    typed value into parameter values (by default: this parameter, parsed). A facet
+    outside any group is a list of boxes on the search page: ``label`` is its heading,
+    ``show`` how a value reads there, ``empty`` what to say when there is none (no
+    ``empty``: the list is left out).
     """
 
     name: str
@@ -53,6 +56,9 @@ class Param:
     group: str | None = None
     bound: Literal["from", "to"] | None = None
     json: str | None = None
+    label: str | None = None
+    show: Callable[[str], str] = str
+    empty: str | None = None
 
     def read_operator(self, value: str) -> dict[str, list[Any]]:
         """Parameter values from a value typed after one of ``operators``."""
@@ -139,6 +145,9 @@ PARAMS: tuple[Param, ...] = (
         operators=("source", "المصدر", "مصدر"),
         facet="sources",
         json="sources",
+        label="المصدر",
+        show=source_label,
+        empty="لا مصادر.",
     ),
     Param(
         "category",
@@ -150,6 +159,7 @@ PARAMS: tuple[Param, ...] = (
         operators=("category", "القسم", "قسم", "التصنيف", "تصنيف"),
         facet="category",
         json="categories",
+        label="التصنيف",
     ),
     Param(
         "year",
@@ -217,6 +227,8 @@ BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 FILTERS: tuple[Param, ...] = tuple(p for p in PARAMS if p.json is not None)
 #: The parameters with facet counts.
 FACETS: tuple[Param, ...] = tuple(p for p in PARAMS if p.facet is not None)
+#: The facets a reader ticks boxes of (the date facets have a panel of their own).
+BOX_FACETS: tuple[Param, ...] = tuple(p for p in FACETS if p.group is None)
 #: Query-syntax operator (lower case) → the parameter it sets.
 OPERATORS: dict[str, Param] = {op.lower(): p for p in PARAMS for op in p.operators}
 

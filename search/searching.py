@@ -33,7 +33,14 @@ from search.engine import (
 )
 from search.highlight import Highlighter, highlight_all, snippet
 from search.metadata import source_label
-from search.params import FACETS, PARAMS, InvalidRequest, facet_filters, ordered_counts
+from search.params import (
+    BOX_FACETS,
+    FACETS,
+    PARAMS,
+    InvalidRequest,
+    facet_filters,
+    ordered_counts,
+)
 from search.params import FILTERS as FILTER_PARAMS
 from search.query import ParsedQuery, parse_query
 from search.request import (
@@ -232,6 +239,7 @@ def index_stats(index: Index) -> dict[str, Any]:
 
 
 __all__ = [
+    "BOX_FACETS",
     "DEFAULT_CACHE_MB",
     "FACETS",
     "FILTER_PARAMS",

@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search.searching import FILTER_PARAMS, PARAMS
+from search.searching import BOX_FACETS, FILTER_PARAMS, PARAMS
 
 #: The parameters the search layer understands (its table), in the order URLs are written.
 SEARCH_KEYS = tuple(param.name for param in PARAMS)
@@ -103,4 +103,6 @@ def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
 
 def init_app(app: Flask) -> None:
     """Give templates the link builders."""
-    app.jinja_env.globals.update(url_with=url_with, toggled=toggled, page_window=page_window)
+    app.jinja_env.globals.update(
+        url_with=url_with, toggled=toggled, page_window=page_window, box_facets=BOX_FACETS
+    )
