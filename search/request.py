@@ -9,7 +9,6 @@ show; ``SearchResponse.to_dict()`` is the JSON contract of
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping
@@ -110,21 +109,52 @@ class SearchRequest:
 
 @dataclass(slots=True)
 class Hit:
-    id: str
+    """One result: the stored document, its score, and its title and snippet marked up
+    (safe HTML). ``to_dict`` shows the document's own fields through
+    :func:`~search.document.to_record`, as the document API does."""
+
+    document: StoredDocument
     title: str  # safe HTML
-    title_text: str
-    date: dt.date | None
-    sources: list[str]
-    url: str | None
-    category: str | None
-    score: float
     snippet: str  # safe HTML
+    score: float
+
+    @property
+    def id(self) -> str:
+        return self.document.id
+
+    @property
+    def title_text(self) -> str:
+        return self.document.title
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.document.date
+
+    @property
+    def sources(self) -> list[str]:
+        return self.document.sources
+
+    @property
+    def url(self) -> str | None:
+        return self.document.url
+
+    @property
+    def category(self) -> str | None:
+        return self.document.category
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["date"] = self.date.isoformat() if self.date else None
-        data["score"] = round(self.score, 4)
-        return data
+        record = to_record(self.document)
+        return {
+            "id": record["id"],
+            "title": self.title,
+            "title_text": record["title"],
+            "date": record["date"],
+            "sources": record["sources"],
+            "url": record["url"],
+            "category": record["category"],
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
 
 
 @dataclass(slots=True)

@@ -85,15 +85,10 @@ def _highlighter(parsed: ParsedQuery | None) -> Highlighter:
 def _hit(found: EngineHit, highlighter: Highlighter) -> Hit:
     doc = found.document
     return Hit(
-        id=doc.id,
+        document=doc,
         title=highlight_all(doc.title, highlighter),
-        title_text=doc.title,
-        date=doc.date,
-        sources=doc.sources,
-        url=doc.url,
-        category=doc.category,
-        score=found.score,
         snippet=snippet(doc.body, highlighter),
+        score=found.score,
     )
 
 
