@@ -7,7 +7,7 @@ PORT ?= 8000
 export NABA_INDEX ?= index
 export NABA_CORPUS ?= corpus
 
-.PHONY: run test lint deps dev-deps index bench fuzz eval screenshots clean
+.PHONY: run test lint deps dev-deps index bench bench-scale fuzz eval screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ $(VENV)/.bench: requirements.txt requirements-dev.txt requirements-bench.txt | $
 bench: $(VENV)/.bench
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.load
+
+# ANT and ANT copied ten times: build, open, latency and memory (~20 min, ~3.5 GB in /tmp).
+bench-scale: $(VENV)/.bench
+	$(PY) -m benchmarks.scale
 
 # Retrieval quality on the Arabic test collections in ../shared/eval.
 eval: dev-deps
