@@ -55,6 +55,7 @@ from .base import (
 from .whoosh_analysis import exact_analyzer, stemmed_analyzer
 from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
 from .whoosh_reading import PostingCache, Snapshot, phrase_docs
+from .whoosh_storage import install as _read_segments_in_place
 from .whoosh_writing import open_writer
 
 TITLE_BOOST = 2.5
@@ -146,6 +147,10 @@ def _stored(fields: dict[str, Any]) -> StoredDocument:
     }
     return from_record(record, fields.get("content_hash") or "")
 
+
+# Every index this engine opens reads its segments from the memory map instead of
+# copying them into the process (see .whoosh_storage).
+_read_segments_in_place()
 
 T = TypeVar("T")
 
