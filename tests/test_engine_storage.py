@@ -33,6 +33,8 @@ def test_reads_match_whoosh_buffer_file(mapped) -> None:
     for f in (ours, stock):
         f.seek(0)
     assert ours.read(5) == stock.read(5) == b"head\n"
+    assert ours.file.peek(4).startswith(b"\x80\x02")  # the pickle ahead, not consumed
+    assert ours.tell() == 5
     assert ours.read_pickle() == stock.read_pickle() == {"a": [1, 2, 3]}
     assert ours.file.readline() == stock.file.readline() == b"line one\n"
     assert list(ours.file) == list(stock.file) == [b"line two\n", b"tail"]

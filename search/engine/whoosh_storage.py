@@ -44,6 +44,11 @@ class _Window:
         self._pos = max(start, end)
         return self._source[start:end]
 
+    def peek(self, size: int = 0) -> bytes:
+        """The bytes ahead without moving: pickle's unpickler prefetches with it, so a
+        stored document costs a call or two here instead of one per pickle opcode."""
+        return self._source[self._pos : min(self._pos + max(size, 4096), self._end)]
+
     def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data
