@@ -209,9 +209,9 @@ class WhooshEngine:
         self._snap: Snapshot | None = None
 
     @classmethod
-    def create(cls, path: Path, schema: Any = None) -> WhooshEngine:
+    def create(cls, path: Path) -> WhooshEngine:
         path.mkdir(parents=True, exist_ok=True)
-        return cls(path, whoosh_index.create_in(str(path), schema or build_schema()))
+        return cls(path, whoosh_index.create_in(str(path), build_schema()))
 
     @classmethod
     def open(cls, path: Path, cache: PostingCache | None = None) -> WhooshEngine:

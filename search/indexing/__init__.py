@@ -35,7 +35,6 @@ from search.corpus import CorpusFile, FieldMap, ReadReport, list_corpus_files, r
 from search.corpus.origin import origin_file
 from search.document import Document
 from search.engine import (
-    DEFAULT_CACHE_MB,
     Index,
     IndexIncompatible,
     IndexMissing,
@@ -111,7 +110,7 @@ def reindex(
             + " (the index was not touched)"
         )
     listener = progress or _Silent()
-    target = create_index(index, cache_mb=DEFAULT_CACHE_MB)
+    target = create_index(index)
     try:
         with target.lock(wait=wait):
             summary = _run(target, corpus, full, listener, workers, field_map)
