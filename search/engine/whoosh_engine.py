@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -39,6 +40,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from search.analysis.spelling import one_edit_variants
 from search.document import Document, StoredDocument, from_record, to_record
 
+from . import whoosh_arrays as arrays
 from .base import (
     DEFAULT_CACHE_MB,
     Clause,
@@ -75,6 +77,9 @@ SCORED_FIELDS = STEMMED_FIELDS + EXACT_FIELDS
 #: :func:`build_schema`, and its value in :func:`_fields`.
 FACET_FIELDS = {"sources": True, "year": False, "month": False, "category": False}
 _LONGEST_FUZZY_WORD = 12
+#: How long a search worker keeps reading the previous commit while the writer stores
+#: the new one's arrays (about a second at 315k documents), in seconds.
+ARRAYS_GRACE_S = 60.0
 
 
 def _text(analyzer: Any, *, exact: bool, stored: bool = False, field_boost: float = 1.0) -> TEXT:
@@ -153,6 +158,13 @@ def _stored(fields: dict[str, Any]) -> StoredDocument:
 _read_segments_in_place()
 
 T = TypeVar("T")
+
+
+def _younger_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime < seconds
+    except FileNotFoundError:
+        return False
 
 
 def _reading(method: Callable[..., T]) -> Callable[..., T]:
@@ -246,9 +258,19 @@ class WhooshEngine:
     # --- reading ---------------------------------------------------------
 
     def refresh(self) -> bool:
-        """Pick up a newer commit of this generation; True if it changed."""
+        """Pick up a newer commit of this generation; True if it changed.
+
+        A commit whose arrays are not written yet is taken up only once they are, or
+        after :data:`ARRAYS_GRACE_S` (a writer killed between its commit and its arrays):
+        searching it before would make every worker build them in memory.
+        """
         with self._lock:
             if self._searcher.up_to_date():
+                return False
+            latest = self._ix.latest_generation()
+            if not arrays.exists(self.path, latest) and _younger_than(
+                self.path / f"_{self._ix.indexname}_{latest}.toc", ARRAYS_GRACE_S
+            ):
                 return False
             # A fresh searcher rather than Searcher.refresh(): refresh() fails
             # on an index whose previous commit was empty. The old searcher is
@@ -309,19 +331,32 @@ class WhooshEngine:
         return result
 
     def _snapshot(self) -> Snapshot:
-        """The current searcher's arrays, built on its first query."""
+        """The current searcher with its per-document arrays, mapped (or built) on its
+        first query."""
         searcher = self._searcher
         with self._lock:
             if self._snap is None or self._snap.searcher is not searcher:
+                reader = searcher.reader()
+                stored = arrays.load(self.path, arrays.commit_of(reader), reader.doc_count_all())
                 self._snap = Snapshot(
                     searcher,
+                    stored or self.build_arrays(reader),
                     scored_fields=SCORED_FIELDS,
-                    facets=FACET_FIELDS,
                     cache=self.cache,
                     b=WEIGHTING.B,
                     k1=WEIGHTING.K1,
                 )
             return self._snap
+
+    @staticmethod
+    def build_arrays(reader: Any) -> arrays.DocArrays:
+        return arrays.build(reader, scored_fields=SCORED_FIELDS, facets=FACET_FIELDS)
+
+    def write_arrays(self) -> Path:
+        """Store the per-document arrays of this generation's latest commit (the writer's
+        last step, so that no search worker has to build them)."""
+        with self._ix.reader() as reader:
+            return arrays.write(self.path, reader, scored_fields=SCORED_FIELDS, facets=FACET_FIELDS)
 
     def _evaluate(
         self, snap: Snapshot, query: EngineQuery

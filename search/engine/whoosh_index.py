@@ -32,9 +32,11 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 from search.document import Document
 
+from . import whoosh_manifest as manifests
 from . import whoosh_store as store
 from .base import DEFAULT_CACHE_MB, IndexIncompatible, IndexMissing
 from .whoosh_engine import WhooshEngine, WhooshWriter
@@ -111,6 +113,17 @@ class WhooshIndex:
         live = store.live_generation(self.root)
         return sum(p.stat().st_size for p in live.rglob("*") if p.is_file())
 
+    def manifest(self) -> dict[str, Any] | None:
+        try:
+            live = store.live_generation(self.root)
+        except IndexMissing:
+            return None
+        return manifests.load(live, _latest_commit(live))
+
+    def save_manifest(self, manifest: dict[str, Any]) -> None:
+        live = store.live_generation(self.root)
+        manifests.save(live, _latest_commit(live), manifest)
+
     def close(self) -> None:
         with self._lock:
             if self._engine is not None:
@@ -176,6 +189,7 @@ class _Writer:
     def commit(self) -> None:
         try:
             self._writer.commit()
+            self.engine.write_arrays()
         finally:
             self._finish()
 
@@ -236,19 +250,29 @@ class Rebuild:
             shutil.rmtree(self.path, ignore_errors=True)
 
 
+def _latest_commit(generation: Path) -> int:
+    """The number of a generation's latest Whoosh commit (its newest TOC)."""
+    return max(
+        (int(toc.stem.rsplit("_", 1)[1]) for toc in generation.glob("_MAIN_*.toc")), default=-1
+    )
+
+
 def _remove_writer_leftovers(generation: Path) -> None:
     """Delete what a killed Whoosh writer leaves that Whoosh itself would keep.
 
     A writer killed while writing its table of contents leaves ``_MAIN_<n>.toc.<time>``,
     which Whoosh never reads nor removes; one killed while indexing leaves its posting
     runs in ``MAIN.tmp/``, removed only by the next writer that commits (an unchanged
-    run opens none). Safe because no Whoosh writer runs without the reindex lock.
+    run opens none); one killed while storing its arrays or manifest, ``*.tmp``. Safe
+    because no Whoosh writer runs without the reindex lock.
     """
     for stale in generation.glob("_*.toc.*"):
         stale.unlink(missing_ok=True)
     for temp in generation.glob("*.tmp"):
         if temp.is_dir():
             shutil.rmtree(temp, ignore_errors=True)
+        else:  # a manifest's temporary file
+            temp.unlink(missing_ok=True)
 
 
 def _fsync_tree(path: Path) -> None:

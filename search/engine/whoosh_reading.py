@@ -20,20 +20,22 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
 from .base import Filters
 
+if TYPE_CHECKING:
+    from .whoosh_arrays import DocArrays
+
 DocMask = np.ndarray  # bool, one entry per document number
-_MICROSECONDS_A_DAY = 86_400_000_000
-_NO_DATE = 1 << 63
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], np.float64)
 
 
@@ -100,56 +102,16 @@ class PostingCache:
                 self._bytes -= evicted.nbytes
 
 
-class ValueMasks:
-    """A multi-valued facet column (sources): one document mask per value."""
-
-    def __init__(self, masks: dict[str, DocMask]) -> None:
-        self.masks = masks
-
-    def allowed(self, values: Iterable[str], size: int) -> DocMask:
-        allowed = np.zeros(size, bool)
-        for value in values:
-            if value in self.masks:
-                allowed |= self.masks[value]
-        return allowed
-
-    def count(self, base: DocMask) -> dict[str, int]:
-        counts = {value: int(np.count_nonzero(mask & base)) for value, mask in self.masks.items()}
-        return {value: n for value, n in counts.items() if n}
-
-
-class ValueCodes:
-    """A single-valued facet column (year, month, category): a value code per document
-    (-1: none), so counting is one ``bincount``."""
-
-    def __init__(self, names: list[str], code: np.ndarray) -> None:
-        self.names = names
-        self.code = code
-
-    def allowed(self, values: Iterable[str], size: int) -> DocMask:
-        wanted = [self.names.index(v) for v in values if v in self.names]
-        return np.isin(self.code, wanted)
-
-    def count(self, base: DocMask) -> dict[str, int]:
-        present = self.code[base]
-        counts = np.bincount(present[present >= 0], minlength=len(self.names))
-        return {self.names[i]: int(n) for i, n in enumerate(counts) if n}
-
-
 class Snapshot:
-    """Per-document arrays of one searcher (one generation at one commit).
-
-    Built once when a searcher is first queried: the small fields' posting
-    lists (sources, year, month, category: a few hundred terms), dates and ids
-    from their sortable columns, and each scored field's document lengths.
-    """
+    """One searcher (one generation at one commit) with its per-document arrays
+    (:mod:`.whoosh_arrays`: mapped from the files the writer stored, or built in memory)."""
 
     def __init__(
         self,
         searcher: object,
+        arrays: DocArrays,
         *,
         scored_fields: Iterable[str],
-        facets: Mapping[str, bool],
         cache: PostingCache,
         b: float,
         k1: float,
@@ -160,77 +122,21 @@ class Snapshot:
         self._cache = cache
         self._key = object()  # this snapshot's identity in the shared cache
         self._b, self._k1 = b, k1
-        self.size = count = reader.doc_count_all()
-        self.live = np.zeros(count, bool)
-        self.live[np.fromiter(reader.all_doc_ids(), np.int64)] = True
-        self.live_count = int(self.live.sum())
-
-        self.facets: dict[str, ValueMasks | ValueCodes] = {
-            name: (
-                ValueMasks({value: self._mask(ids) for value, ids in self._lexicon(name)})
-                if multi
-                else self._codes(name)
-            )
-            for name, multi in facets.items()
-        }
-
-        # A DATETIME column holds microseconds since datetime.min (day 1); a document
-        # without a date holds the column's default (hence ``has_date``), and an index
-        # without the columns at all reads as their type's maximum.
-        flags = reader.column_reader("has_date")
-        dates = reader.column_reader("date", translate=False)
-        self.ordinal = np.array(
-            [
-                value // _MICROSECONDS_A_DAY + 1 if flag == 1 and value < _NO_DATE else 0
-                for value, flag in zip(dates, flags, strict=True)
-            ],
-            np.int64,
-        )
-        self.ids = list(reader.column_reader("id"))
-        # Ids are compared as strings; their rank makes a numeric tie-break key.
-        self.id_rank = np.empty(count, np.int64)
-        self.id_rank[np.array(sorted(range(count), key=self.ids.__getitem__), np.int64)] = (
-            np.arange(count)
-        )
-        self.lengths = {field: self._lengths(field) for field in scored_fields}
+        self.size = count = arrays.size
+        self.live = arrays.live
+        self.live_count = int(np.count_nonzero(arrays.live))
+        self.facets = arrays.facets
+        self.ordinal = arrays.ordinal
+        self.id_rank = arrays.id_rank
+        self.lengths = arrays.lengths  # quantised: _BYTE_TO_LENGTH gives the length
         self.avg_length = {
             field: (reader.field_length(field) / (count or 1)) or 1.0 for field in scored_fields
         }
-
-    # --- building ---------------------------------------------------------
 
     def _mask(self, docs: np.ndarray) -> DocMask:
         mask = np.zeros(self.size, bool)
         mask[docs] = True
         return mask
-
-    def _lexicon(self, field: str) -> list[tuple[str, np.ndarray]]:
-        out = []
-        for term in self._reader.lexicon(field):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            out.append((text, self._postings(field, text)[0]))
-        return out
-
-    def _codes(self, field: str) -> ValueCodes:
-        """A single-valued field as value names and a code per document (-1: none)."""
-        names = []
-        code = np.full(self.size, -1, np.int32)
-        for number, (name, ids) in enumerate(self._lexicon(field)):
-            names.append(name)
-            code[ids] = number
-        return ValueCodes(names, code)
-
-    def _lengths(self, field: str) -> np.ndarray:
-        """Every document's length in ``field``, as Whoosh's scorer sees it (byte-quantised)."""
-        quantised = np.zeros(self.size, np.uint8)
-        for leaf, offset in self._reader.leaf_readers():
-            if not leaf._perdoc.has_column(_lenfield(field)):
-                continue  # a field no document of this segment has
-            column = leaf._perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
-            # One byte per document, up to the last non-zero one (Whoosh's layout).
-            raw = column._dbfile.get(column._basepos, column._count)
-            quantised[offset : offset + len(raw)] = np.frombuffer(raw, np.uint8)
-        return _BYTE_TO_LENGTH[quantised]
 
     # --- postings ---------------------------------------------------------
 
@@ -240,38 +146,18 @@ class Snapshot:
         found = self._cache.get(key)
         if found is not None:
             return found
-        docs, weights = self._postings(field, text)
+        docs, weights = read_postings(self._reader, field, text)
         if not len(docs):
             return _EMPTY
         frequency = self._reader.doc_frequency(field, text)
         idf = math.log(self.size / (frequency + 1)) + 1
         b, k1 = self._b, self._k1
-        norm = k1 * ((1 - b) + b * self.lengths[field][docs] / self.avg_length[field])
+        lengths = _BYTE_TO_LENGTH[self.lengths[field][docs]]
+        norm = k1 * ((1 - b) + b * lengths / self.avg_length[field])
         scores = idf * (weights * (k1 + 1)) / (weights + norm)
         found = TermScores(docs, scores)
         self._cache.put(key, found)
         return found
-
-    def _postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        ids: list[int] = []
-        weights: list[np.ndarray] = []
-        for leaf, offset in self._reader.leaf_readers():
-            if (field, text) not in leaf:
-                continue
-            matcher = leaf.postings(field, text)
-            start = len(ids)
-            if isinstance(matcher, W3LeafMatcher):
-                _read_blocks(matcher, ids, weights)
-            else:  # a short list inlined in the term dictionary
-                while matcher.is_active():
-                    ids.append(matcher.id())
-                    weights.append(np.array([matcher.weight()], np.float64))
-                    matcher.next()
-            if offset:
-                ids[start:] = [doc + offset for doc in ids[start:]]
-        if not ids:
-            return np.zeros(0, np.int32), np.zeros(0, np.float64)
-        return np.array(ids, np.int32), np.concatenate(weights)
 
     # --- filters, facets, order -------------------------------------------
 
@@ -303,7 +189,7 @@ class Snapshot:
 
     def by_date(self, docs: np.ndarray, *, oldest: bool, limit: int) -> np.ndarray:
         """The first ``limit`` of ``docs`` by date (undated last either way), then id."""
-        ordinal = self.ordinal[docs]
+        ordinal = self.ordinal[docs].astype(np.int64)
         # Undated documents (ordinal 0) go last both ways.
         undated_last = np.where(ordinal == 0, np.iinfo(np.int64).max, ordinal)
         primary = undated_last if oldest else -ordinal
@@ -318,7 +204,7 @@ class Snapshot:
         order still tie, and ties fall to the date and id order.
         """
         primary = tier * 1e9 - np.round(scores, 6)
-        newest_then_id = -self.ordinal[docs] * self.size + self.id_rank[docs]
+        newest_then_id = -self.ordinal[docs].astype(np.int64) * self.size + self.id_rank[docs]
         return _top(docs, primary, newest_then_id, limit)
 
 
@@ -333,6 +219,29 @@ def _top(docs: np.ndarray, primary: np.ndarray, secondary: np.ndarray, limit: in
         keep = primary <= cut
         docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
     return docs[np.lexsort((secondary, primary))[:limit]]
+
+
+def read_postings(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """``text``'s documents in ``field`` (ascending, across segments) and their weights."""
+    ids: list[int] = []
+    weights: list[np.ndarray] = []
+    for leaf, offset in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        matcher = leaf.postings(field, text)
+        start = len(ids)
+        if isinstance(matcher, W3LeafMatcher):
+            _read_blocks(matcher, ids, weights)
+        else:  # a short list inlined in the term dictionary
+            while matcher.is_active():
+                ids.append(matcher.id())
+                weights.append(np.array([matcher.weight()], np.float64))
+                matcher.next()
+        if offset:
+            ids[start:] = [doc + offset for doc in ids[start:]]
+    if not ids:
+        return np.zeros(0, np.int32), np.zeros(0, np.float64)
+    return np.array(ids, np.int32), np.concatenate(weights)
 
 
 def _read_blocks(matcher: W3LeafMatcher, ids: list[int], weights: list[np.ndarray]) -> None:
