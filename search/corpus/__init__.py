@@ -108,13 +108,16 @@ def read_files(
     field_map: FieldMap | None = None,
     report: ReadReport | None = None,
     now: dt.date | None = None,
+    seen: dict[str, str] | None = None,
 ) -> Iterator[Document]:
     """Documents of the given corpus files: what an incremental indexer calls on changed files.
 
-    Ids are checked for repeats within this call only.
+    Ids are checked for repeats within this call, and against ``seen`` (id -> where it was
+    read) when given: an indexer reading file by file passes one dict to every call, with
+    the ids of the files it did not need to reopen, and it is updated as documents are read.
     """
     ctx = ReadContext(report if report is not None else ReadReport(), field_map or FieldMap(), now)
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen
     for file in files:
         for doc in read_corpus_file(file, ctx):
             first = seen.get(doc.id)

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from search.document import Document, StoredDocument
 
@@ -290,6 +290,17 @@ class Index(Protocol):
 
     def size_bytes(self) -> int:
         """What the live index takes on disk (cheap: no document is read)."""
+        ...
+
+    def manifest(self) -> dict[str, Any] | None:
+        """What :meth:`save_manifest` stored for the live index as it is now; ``None``
+        when nothing was, or the index changed since (a writer killed in between)."""
+        ...
+
+    def save_manifest(self, manifest: dict[str, Any]) -> None:
+        """Store a JSON-ready description of how the live index was made (the reindex
+        keeps its corpus files' sizes and times there), tied to the index's current
+        state; only under :meth:`lock`."""
         ...
 
     def close(self) -> None: ...

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from search.corpus import CorpusFile, FieldMap, ReadReport, list_corpus_files, read_files
+from search.corpus import FieldMap, ReadReport, list_corpus_files
 from search.corpus.origin import origin_file
 from search.document import Document
 from search.engine import (
@@ -43,6 +43,7 @@ from search.engine import (
 )
 
 from .carryover import kept_documents
+from .manifest import CorpusReading, fingerprint, stored_hashes
 from .summary import EXAMPLES, Mode, ReindexSummary
 
 logger = logging.getLogger("search.indexing")
@@ -146,30 +147,38 @@ def _run(
         procs=workers or 1,
         previous_generation=live,
     )
+    previous = index.manifest() if readable is not None else None
+    reading = CorpusReading(
+        files,
+        previous if summary.mode == "incremental" else None,
+        fingerprint=fingerprint(field_map),
+        report=report,
+        field_map=field_map,
+    )
     progress.start([f.size for f in files])
     try:
-        docs = read_files(_tracked(files, progress), field_map=field_map, report=report)
+        docs = reading.documents(done=progress.file_done)
         if summary.mode == "full":
-            documents = _full(index, readable, docs, report, summary, workers, progress)
+            hashes = _full(index, readable, docs, report, summary, workers, progress)
         else:
-            documents = _incremental(index, docs, report, summary, workers, progress)
+            old = stored_hashes(previous)
+            hashes = _incremental(index, docs, reading, old, report, summary, workers, progress)
     finally:
         progress.finish()
+    summary.unchanged_files = reading.unchanged_files
+    if hashes is not None:
+        # The files' sizes and times, for the next run (after the commit: tied to it).
+        manifest = reading.manifest(hashes)
+        if manifest != previous:
+            index.save_manifest(manifest)
     summary.read = report.read
     summary.skipped = report.skipped
     summary.reasons = dict(report.reasons().most_common())
     summary.problems = [str(p) for p in report.problems[: EXAMPLES * 2]]
-    if summary.read == 0 and summary.error is None:
+    if summary.read == 0 and not reading.unchanged_ids and summary.error is None:
         summary.error = "no documents could be read from " + ", ".join(map(str, corpus))
-    _describe_index(index, summary, documents)
+    _describe_index(index, summary, None if hashes is None else len(hashes))
     return summary
-
-
-def _tracked(files: list[CorpusFile], progress: Progress) -> Iterator[CorpusFile]:
-    """The files, each counted as read when the reader asks for the next."""
-    for file in files:
-        yield file
-        progress.file_done(file.size)
 
 
 # --- the two modes -------------------------------------------------------------------------
@@ -187,28 +196,29 @@ def _full(
     summary: ReindexSummary,
     workers: int | None,
     progress: Progress,
-) -> int | None:
-    """Rebuild; keep the documents of unreadable files. Returns the number of documents
-    in the live index (``None``: not counted here)."""
+) -> dict[str, str] | None:
+    """Rebuild; keep the documents of unreadable files. Returns every document's
+    content hash in the new live index (``None``: nothing was committed)."""
     writer = index.rebuild(workers=workers)
     summary.procs = writer.workers
     logger.info("building %s", writer.generation)
-    seen: set[str] = set()
+    hashes: dict[str, str] = {}
     try:
         for doc in docs:
             writer.add(doc)
-            seen.add(doc.id)
+            hashes[doc.id] = doc.content_hash
             progress.document()
         if report.read == 0:
             summary.error = "no documents could be read"
             raise _NothingRead
         if live is not None:
-            kept = kept_documents(index.reader(), seen, report)
+            kept = kept_documents(index.reader(), set(hashes), report)
             for doc in kept:
                 writer.add(doc)
+                hashes[doc.id] = doc.content_hash
             summary.kept = len(kept)
             summary.kept_from = sorted({origin_file(d.origin) for d in kept})
-        logger.info("committing %d documents to %s", len(seen) + summary.kept, writer.generation)
+        logger.info("committing %d documents to %s", len(hashes), writer.generation)
         writer.commit()
     except _NothingRead:
         writer.cancel()
@@ -218,31 +228,37 @@ def _full(
             writer.cancel()
         raise
     summary.committed = True
-    summary.added = len(seen)
+    summary.added = len(hashes) - summary.kept
     summary.generation = writer.generation
     summary.removed_generations = writer.removed
     logger.info("switched to %s", writer.generation)
-    return len(seen) + summary.kept
+    return hashes
 
 
 def _incremental(
     index: Index,
     docs: Iterator[Document],
+    reading: CorpusReading,
+    old: dict[str, str] | None,
     report: ReadReport,
     summary: ReindexSummary,
     workers: int | None,
     progress: Progress,
-) -> int:
+) -> dict[str, str] | None:
     """Add, replace and delete by content hash in the live index; one commit.
 
-    Returns the number of documents in the index afterwards.
+    ``old``: every indexed document's content hash as the manifest has them (``None``:
+    read from the index). Returns them as they are after the run (``None``: nothing
+    could be read, nothing was touched).
     """
     # A previous rebuild's replaced version (or a killed one's leftovers) has served
     # its last searcher by now: this is "the next reindex" the engine keeps it for.
     summary.removed_generations = index.prune()
     summary.generation = index.generation() or ""
     reader = index.reader()
-    old = dict(reader.content_hashes())
+    if old is None:
+        old = dict(reader.content_hashes())
+    hashes = dict(old)
     writer: IndexWriter | None = None
     seen: set[str] = set()
 
@@ -267,12 +283,15 @@ def _incremental(
             else:
                 writer.update(doc)
                 summary.updated += 1
-        if report.read == 0:
+            hashes[doc.id] = doc.content_hash
+        seen.update(reading.unchanged_ids)
+        summary.unchanged += len(reading.unchanged_ids)
+        if report.read == 0 and not reading.unchanged_ids:
             summary.error = "no documents could be read (the index was left as it was)"
             summary.added = summary.updated = 0
             if writer is not None:
                 writer.cancel()
-            return len(old)
+            return None
         gone = [doc_id for doc_id in old if doc_id not in seen]
         kept_docs = kept_documents(reader, seen, report, candidates=gone) if gone else []
         kept_ids = {d.id for d in kept_docs}
@@ -284,6 +303,7 @@ def _incremental(
             if writer is None:
                 writer = open_writer()
             writer.delete(doc_id)
+            del hashes[doc_id]
             summary.deleted += 1
         if writer is not None:
             logger.info("committing %d changes to %s", summary.changed, summary.generation)
@@ -295,7 +315,7 @@ def _incremental(
             with contextlib.suppress(Exception):
                 writer.cancel()
         raise
-    return len(old) + summary.added - summary.deleted
+    return hashes
 
 
 def _describe_index(index: Index, summary: ReindexSummary, documents: int | None) -> None:

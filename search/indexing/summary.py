@@ -18,6 +18,8 @@ class ReindexSummary:
     ``kept`` counts previously indexed documents whose file could not be read this run
     and which were kept rather than deleted (``kept_from`` names those files).
     ``skipped`` counts the read problems (files or records), grouped in ``reasons``.
+    ``unchanged_files`` counts the files not opened at all: the same size and time as
+    when the previous run read them (their documents count in ``unchanged``).
     """
 
     mode: Mode
@@ -26,6 +28,7 @@ class ReindexSummary:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    unchanged_files: int = 0
     kept: int = 0
     kept_from: list[str] = field(default_factory=list)
     read: int = 0
@@ -73,7 +76,8 @@ class ReindexSummary:
             f"({self.docs_per_second:,.0f} docs/s, {self.procs} process"
             f"{'es' if self.procs > 1 else ''})",
             f"  added {self.added:,}, updated {self.updated:,}, deleted {self.deleted:,}, "
-            f"unchanged {self.unchanged:,}",
+            f"unchanged {self.unchanged:,}"
+            + (f" ({self.unchanged_files:,} files not reopened)" if self.unchanged_files else ""),
         ]
         if self.kept:
             lines.append(

@@ -1,0 +1,46 @@
+"""The reindex's manifest in a Whoosh generation: one JSON file per commit.
+
+The file is named for the commit it describes (``manifest-<n>.json``), so a
+manifest left from before a commit (a writer killed between its commit and the
+manifest) is never taken for the index's current state: the reindex then falls
+back to comparing every document's content hash, which is slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("search.engine")
+
+_PREFIX = "manifest-"
+
+
+def _path(generation: Path, commit: int) -> Path:
+    return generation / f"{_PREFIX}{commit}.json"
+
+
+def load(generation: Path, commit: int) -> dict[str, Any] | None:
+    path = _path(generation, commit)
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        logger.warning("ignoring the manifest %s (%s)", path, error)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def save(generation: Path, commit: int, manifest: dict[str, Any]) -> None:
+    """Write atomically (a temporary file renamed), then drop other commits' manifests."""
+    path = _path(generation, commit)
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    os.replace(temp, path)
+    for other in generation.glob(f"{_PREFIX}*"):
+        if other != path and other.is_file():  # older commits', killed writers' temporaries
+            other.unlink(missing_ok=True)
