@@ -56,7 +56,7 @@ from .base import (
 )
 from .whoosh_analysis import exact_analyzer, stemmed_analyzer
 from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
-from .whoosh_reading import PostingCache, Snapshot, phrase_docs
+from .whoosh_reading import PostingCache, Snapshot
 from .whoosh_storage import install as _read_segments_in_place
 from .whoosh_writing import open_writer
 
@@ -397,7 +397,7 @@ class WhooshEngine:
         if isinstance(clause, Phrase) and len(clause.exacts) > 1:
             mask = np.zeros(snap.size, bool)
             for field in EXACT_FIELDS:
-                docs = phrase_docs(snap.searcher, field, list(clause.exacts))
+                docs = snap.phrase(field, list(clause.exacts))
                 if not len(docs):
                     continue
                 mask[docs] = True
