@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NABA_INDEX ?= index
 export NABA_CORPUS ?= corpus
+# Where `make bench-scale` keeps ANT x 10 and its indexes (about 4 GB; reused next time).
+SCALE_DIR ?= .scale
 
 .PHONY: run test lint deps dev-deps index bench bench-scale fuzz eval screenshots clean
 
@@ -49,9 +51,11 @@ bench: $(VENV)/.bench
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.load
 
-# ANT and ANT copied ten times: build, open, latency and memory (~20 min, ~3.5 GB in /tmp).
+# ANT and ANT copied ten times: build, open, latency, memory, adding documents while
+# serving (~40 min), then the load test on the 10x index.
 bench-scale: $(VENV)/.bench
-	$(PY) -m benchmarks.scale
+	$(PY) -m benchmarks.scale --keep $(SCALE_DIR)
+	$(PY) -m benchmarks.load --index $(SCALE_DIR)/index-10x --section load-scale
 
 # Retrieval quality on the Arabic test collections in ../shared/eval.
 eval: dev-deps

@@ -356,8 +356,9 @@ Day to day (`make index` runs an incremental reindex of the same 2-process index
 {changed_summary["read"]:,} | {changed_summary["added"]} | {changed_summary["updated"]} | \
 {changed_summary["deleted"]} | {changed_summary["unchanged"]:,} | {changed.wall:.0f} s |
 
-An incremental run reads and hashes the whole corpus (that is how it finds changes without
-trusting file times) and writes only what changed, in one commit.
+An incremental run opens only the files whose size or modification time changed since the
+run before (the manifest stored with the index; `search/indexing/manifest.py`), compares
+their documents by content hash, and writes only what changed, in one commit.
 """
     print(section)
     if not args.no_record:

@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -51,7 +52,9 @@ from benchmarks.common import (
     unpacked_ant,
     write_section,
 )
+from benchmarks.index import _children
 from benchmarks.query import make_queries
+from benchmarks.scale import smaps_rollup
 
 GOAL_P95_MS = 150.0
 SEED = 20180201
@@ -187,6 +190,12 @@ def server(index: Path, workers: int, log: Path) -> Iterator[str]:
             process.wait()
 
 
+def _documents(base: str) -> int:
+    """How many documents the server's index holds (its ``/api/stats``)."""
+    with urllib.request.urlopen(f"{base}/api/stats", timeout=60) as response:
+        return int(json.loads(response.read())["documents"])
+
+
 def run_locust(base: str, folder: Path, clients: int, seconds: int, think: float) -> Path:
     """Run locust headless against ``base``; returns its ``*_stats.csv``."""
     requests_file = folder / "requests.json"
@@ -213,12 +222,25 @@ def read_stats(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def server_memory() -> dict[str, list[dict[str, int]]]:
+    """``smaps_rollup`` of the server started by :func:`server` (this process's only
+    child) and of each of its workers."""
+    masters = _children(os.getpid())
+    if len(masters) != 1:
+        raise SystemExit(f"error: cannot tell the server's process among {masters}")
+    return {
+        "master": [smaps_rollup(masters[0])],
+        "workers": [smaps_rollup(pid) for pid in _children(masters[0])],
+    }
+
+
 def report(
     rows: list[dict[str, str]],
     info: dict[str, str],
     args: argparse.Namespace,
     cores: int,
     load: tuple[float, float],
+    memory: dict[str, list[dict[str, int]]],
 ) -> str:
     """The Markdown section: a table per request kind and the verdict against the goal."""
 
@@ -240,15 +262,20 @@ def report(
     p95, errors = float(total["95%"]), int(total["Failure Count"])
     met = p95 <= GOAL_P95_MS and errors == 0
     think = f"{args.think:g} s think time on average" if args.think else "no think time"
+    workers = memory["workers"]
+    pss = sum(m["Pss"] for m in memory["master"] + workers)
+    anonymous = ", ".join(f"{m['Anonymous'] / 1e9:.2f} GB" for m in workers)
+    options = "" if args.section == "load" else f" --section {args.section}"
     return "\n".join(
         [
-            "## Load: the production server under concurrent readers",
+            f"## Load: the production server under concurrent readers{args.title}",
             "",
             machine_line(info),
             "",
             f"`python -m benchmarks.load --clients {args.clients} --seconds {args.seconds} "
-            f"--workers {args.workers} --think {args.think:g}`: gunicorn (`python -m web`, "
-            f"{args.workers} sync workers, rate limiting off) on the ANT index, driven over "
+            f"--workers {args.workers} --think {args.think:g}{options}`: gunicorn "
+            f"(`python -m web`, {args.workers} sync workers, rate limiting off) on {args.label}, "
+            "driven over "
             f"loopback by locust ({args.clients} simulated readers, {think}) for "
             f"{args.seconds} s on the same {cores}-core machine, so locust's own CPU is "
             "taken from the server. Percentiles are locust's (rounded to 2 significant "
@@ -260,6 +287,10 @@ def report(
             "",
             f"Goal: 0 errors and p95 ≤ {GOAL_P95_MS:.0f} ms: **{'met' if met else 'not met'}** "
             f"({errors} errors, p95 {p95:.0f} ms, {float(total['Requests/s']):.1f} requests/s).",
+            "",
+            f"The server's memory after the run (`/proc/PID/smaps_rollup`): **{pss / 1e9:.2f} GB** "
+            f"in all (Pss of the master and its {len(workers)} workers: pages the workers share, "
+            f"such as the index files, counted once); each worker's anonymous memory: {anonymous}.",
         ]
     )
 
@@ -274,9 +305,18 @@ def main(argv: list[str] | None = None) -> int:
         "--think", type=float, default=1.0, help="mean pause between a reader's requests (s)"
     )
     parser.add_argument("--no-record", action="store_true", help="leave docs/benchmarks.md alone")
+    parser.add_argument(
+        "--section",
+        default="load",
+        help="the docs/benchmarks.md section to write (default: load; "
+        "load-scale for the index of `benchmarks.scale --keep DIR`)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 500 or not 1 <= args.seconds <= 600:
         parser.error("--clients must be 1–500 and --seconds 1–600")
+    if not re.fullmatch(r"[a-z0-9-]+", args.section):
+        parser.error("--section must be lower-case letters, digits and hyphens")
+    args.label, args.title = "the ANT index", ""
 
     info = machine_info()
     load_before = os.getloadavg()[0]
@@ -285,12 +325,17 @@ def main(argv: list[str] | None = None) -> int:
         with server(index, args.workers, folder / "server.log") as base:
             print(f"{args.clients} clients for {args.seconds} s on {base} …", file=sys.stderr)
             stats = run_locust(base, folder, args.clients, args.seconds, args.think)
+            memory = server_memory()
             rows = read_stats(stats)
+            documents = _documents(base)
+        if args.index:
+            args.label = f"an index of {documents:,} documents (`{Path(args.index).name}`)"
+            args.title = f" ({documents:,} documents)"
     load = (load_before, os.getloadavg()[0])
-    markdown = report(rows, info, args, os.cpu_count() or 1, load)
+    markdown = report(rows, info, args, os.cpu_count() or 1, load, memory)
     print(markdown)
     if not args.no_record:
-        print(f"recorded in {write_section('load', markdown)}", file=sys.stderr)
+        print(f"recorded in {write_section(args.section, markdown)}", file=sys.stderr)
     return 0
 
 
