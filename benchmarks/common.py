@@ -136,3 +136,18 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def smaps_rollup(pid: int | str = "self") -> dict[str, int]:
+    """``/proc/PID/smaps_rollup`` in bytes (Rss, Pss, Private_Clean, Anonymous…)."""
+    out: dict[str, int] = {}
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+        for line in handle:
+            name, _, rest = line.partition(":")
+            parts = rest.split()
+            if len(parts) == 2 and parts[1] == "kB":
+                out[name] = int(parts[0]) * 1024
+    out["Private"] = out.get("Private_Clean", 0) + out.get("Private_Dirty", 0)
+    out["Shared"] = out.get("Shared_Clean", 0) + out.get("Shared_Dirty", 0)
+    out["File"] = out.get("Rss", 0) - out.get("Anonymous", 0)
+    return out

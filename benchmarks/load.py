@@ -48,13 +48,13 @@ from benchmarks.common import (
     ROOT,
     machine_info,
     machine_line,
+    smaps_rollup,
     table,
     unpacked_ant,
     write_section,
 )
 from benchmarks.index import _children
 from benchmarks.query import make_queries
-from benchmarks.scale import smaps_rollup
 
 GOAL_P95_MS = 150.0
 SEED = 20180201

@@ -135,21 +135,31 @@ class Timings:
     cache_mb: float
 
 
-def time_queries(root: Path, queries: list[Query]) -> tuple[Timings, Index]:
-    """Three passes on one freshly opened index.
+@dataclass
+class Passes:
+    """Three passes over one set of requests (milliseconds per request) and what the
+    posting cache held after the warm one."""
 
-    First pass: the posting cache starts empty and fills as queries come (the first
-    query also builds the snapshot of per-document arrays). Second pass: the same
-    queries again, postings decoded. Third pass: the cache turned off, so every query
-    decodes all of its words' postings: the worst case, a server that never saw these
-    words.
+    first: list[float]
+    warm: list[float]
+    uncached: list[float]
+    totals: list[int]
+    cache_bytes: int
+    cache_budget: int
+    after_warm: Any = None
+
+
+def three_passes(handle: Index, requests: list[SearchRequest], after_warm: Any = None) -> Passes:
+    """First pass: the posting cache starts empty and fills as requests come (the first
+    also maps the per-document arrays). Second pass: the same again, postings decoded.
+    Third pass: the cache turned off, so every request decodes all of its words'
+    postings: the worst case, a server that never saw these words. ``after_warm()``,
+    if given, is called after the warm pass (to read memory there); its value is kept.
     """
-    handle = open_index(root)
     cache = handle.reader().cache  # type: ignore[attr-defined]  # the embedded engine's postings
     budget = cache.max_bytes
     cache.resize(0)
     cache.resize(budget)
-    requests = [SearchRequest.from_params(q.params) for q in queries]
     totals: list[int] = []
 
     def run() -> list[float]:
@@ -164,15 +174,32 @@ def time_queries(root: Path, queries: list[Query]) -> tuple[Timings, Index]:
 
     first = run()
     warm = run()
-    cache_mb = cache.bytes / 2**20
+    measured = after_warm() if after_warm is not None else None
+    cache_bytes = cache.bytes
     cache.resize(0)
     uncached = run()
     cache.resize(budget)
-    # A second handle opens the index afresh; its first call builds the arrays.
+    return Passes(first, warm, uncached, totals, cache_bytes, budget, measured)
+
+
+def time_queries(root: Path, queries: list[Query]) -> tuple[Timings, Index]:
+    """:func:`three_passes` on one freshly opened index, and how long a second handle
+    takes to open the index and map its arrays."""
+    handle = open_index(root)
+    passes = three_passes(handle, [SearchRequest.from_params(q.params) for q in queries])
+    # A second handle opens the index afresh; its first call maps the arrays.
     started = time.perf_counter()
     index_stats(open_index(root))
     snapshot_ms = (time.perf_counter() - started) * 1000
-    return Timings(first, warm, uncached, totals, snapshot_ms, cache_mb), handle
+    timings = Timings(
+        passes.first,
+        passes.warm,
+        passes.uncached,
+        passes.totals,
+        snapshot_ms,
+        passes.cache_bytes / 2**20,
+    )
+    return timings, handle
 
 
 #: Naba's own modules a search goes through (the profile breakdown looks only at these).

@@ -57,12 +57,13 @@ from benchmarks.common import (
     ROOT,
     machine_info,
     machine_line,
+    smaps_rollup,
     table,
     unpacked_ant,
     write_section,
 )
 from benchmarks.index import GIB, Run, _children, _size, mb, run_measured
-from benchmarks.query import make_queries, percentile
+from benchmarks.query import make_queries, percentile, three_passes
 
 #: Issue 13's goals at 315k documents (ANT × 10) on this machine.
 GOAL_COPIES = 10
@@ -187,21 +188,6 @@ def query_sets() -> dict[str, list[dict[str, Any]]]:
 # --- measuring in fresh processes ----------------------------------------------------
 
 
-def smaps_rollup(pid: int | str = "self") -> dict[str, int]:
-    """``/proc/PID/smaps_rollup`` in bytes (Rss, Pss, Private_Clean, Anonymous…)."""
-    out: dict[str, int] = {}
-    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
-        for line in handle:
-            name, _, rest = line.partition(":")
-            parts = rest.split()
-            if len(parts) == 2 and parts[1] == "kB":
-                out[name] = int(parts[0]) * 1024
-    out["Private"] = out.get("Private_Clean", 0) + out.get("Private_Dirty", 0)
-    out["Shared"] = out.get("Shared_Clean", 0) + out.get("Shared_Dirty", 0)
-    out["File"] = out.get("Rss", 0) - out.get("Anonymous", 0)
-    return out
-
-
 def _worker_open(index: Path) -> dict[str, Any]:
     """Open ``index`` and build its per-document arrays, timed apart from the engine's
     modules, which the first index object of a process imports (whatever the index size):
@@ -227,44 +213,24 @@ def _worker_open(index: Path) -> dict[str, Any]:
 
 
 def _worker_passes(index: Path, requests_file: Path) -> dict[str, Any]:
-    """Three passes over one set on a freshly opened index, as ``query.time_queries``."""
-    from search.searching import SearchRequest, open_index, search
+    """Three passes over one set on a freshly opened index (``query.three_passes``), and
+    this process's memory after the warm one."""
+    from search.searching import SearchRequest, open_index
 
     params = json.loads(requests_file.read_text("utf-8"))
-    requests = [SearchRequest.from_params(p) for p in params]
     started = time.perf_counter()
     handle = open_index(index)
     open_s = time.perf_counter() - started
-    cache = handle.reader().cache  # type: ignore[attr-defined]  # the embedded engine's postings
-    budget = cache.max_bytes
-    totals: list[int] = []
-
-    def run() -> list[float]:
-        times = []
-        for request in requests:
-            began = time.perf_counter()
-            response = search(handle, request)
-            times.append((time.perf_counter() - began) * 1000)
-            if len(totals) < len(requests):
-                totals.append(response.total)
-        return times
-
-    first = run()
-    warm = run()
-    memory = smaps_rollup()  # after the query set, the posting cache as it left it
-    cache_bytes = cache.bytes
-    cache.resize(0)
-    off = run()
-    cache.resize(budget)
+    passes = three_passes(handle, [SearchRequest.from_params(p) for p in params], smaps_rollup)
     return {
         "open_s": open_s,
-        "first": first,
-        "warm": warm,
-        "off": off,
-        "totals": totals,
-        "memory": memory,
-        "cache_bytes": cache_bytes,
-        "cache_budget": budget,
+        "first": passes.first,
+        "warm": passes.warm,
+        "off": passes.uncached,
+        "totals": passes.totals,
+        "memory": passes.after_warm,  # the posting cache as the warm pass left it
+        "cache_bytes": passes.cache_bytes,
+        "cache_budget": passes.cache_budget,
     }
 
 
