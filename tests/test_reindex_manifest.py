@@ -223,3 +223,15 @@ def test_the_json_summary_counts_the_files_not_reopened(corpus: Path, tmp_path: 
     assert result.returncode == 0, result.stderr.decode()
     data = json.loads(result.stdout)
     assert data["unchanged_files"] == len(_files(corpus)) and data["read"] == 0
+
+
+def test_a_small_change_is_written_by_one_process(corpus: Path, tmp_path: Path) -> None:
+    """Writer processes are forked from the reindex (with all its memory): not worth it
+    for a few files."""
+    root = tmp_path / "index"
+    full = reindex([corpus], index=root, full=True, workers=2)
+    assert full.procs == 2
+    (corpus / "new.txt").write_text(_article("جديد", "عن الزلازل."), "utf-8")
+    small = reindex([corpus], index=root)
+    assert small.added == 1 and small.procs == 1
+    assert _hits(root, "الزلازل") == {"new.txt"}
