@@ -631,7 +631,9 @@ stored) in a fresh process, median of {OPEN_RUNS} (the index was just written, s
 in the page cache); the engine's modules, imported when a process makes its first index object,
 are timed apart and not counted in the total. Latency: each set in a fresh worker process that
 opens the index and makes three passes, as the query benchmark does: right after opening (the
-first query also maps the per-document arrays), warm, and with the posting cache off. The
+first query also maps the per-document arrays), warm, and with the posting cache off. *Warm*
+repeats the same requests, so their postings, phrase matches and marked hits are all
+memoised: it is what a popular search costs, *first pass* what a new one costs. The
 search worker's memory is its `/proc/PID/smaps_rollup` after the 200 queries' warm pass (the
 posting cache holding what they left; default budget {budget}): *anonymous* is the memory only
 this process can use (it was started on its own, not forked); *file pages* are the index files
@@ -674,6 +676,14 @@ private arrays. The writer now builds them once, right after each commit
 few tens of milliseconds, and the pages are shared between workers. An incremental reindex
 opens only the corpus files whose size or time changed (`search/indexing/manifest.py`),
 so adding documents to a large archive no longer reads it all again.
+What is left is the cold path: a word's postings are decoded from Whoosh's posting blocks
+in Python (each block of 128 postings is a zlib-compressed pickle, and the exact-word fields'
+blocks carry every posting's positions, unpickled even when only the frequency is needed:
+17 ms for the 21,000 postings of one common word's exact form in one segment at 10×). The
+first pass and the cache-off pass pay it for every word they have not seen, and under load
+a sync worker busy with such a request holds up the requests queued behind it (the
+`load-scale` section). A posting format of Naba's own (numpy blocks, positions apart) is
+where that would go next.
 """
 
 
