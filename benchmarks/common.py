@@ -29,10 +29,11 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 _HEADER = """# Benchmarks
 
 Measured with `python -m benchmarks [analysis|index|query]` (all three when no name is
-given; `python -m benchmarks.load` measures the web server). Each section is rewritten by
-its own benchmark, with the machine and date it ran on. Baselines (stock Whoosh) are
-measured in the same run as Naba, because other work on a shared machine makes absolute
-figures noisy: compare the ratios.
+given; `python -m benchmarks.load` measures the web server; `make bench-scale` runs
+`python -m benchmarks.scale` on ANT and ANT × 10, then the load test on the 10× index).
+Each section is rewritten by its own benchmark, with the machine and date it ran on.
+Baselines (stock Whoosh) are measured in the same run as Naba, because other work on a
+shared machine makes absolute figures noisy: compare the ratios.
 """
 
 
