@@ -75,10 +75,19 @@ SORTS = ("relevance", "newest", "oldest")
 MODES = ("stemmed", "exact")
 
 
+def whole_number(value: str) -> int | None:
+    """``value`` as a whole number written in decimal digits (ASCII or Arabic-Indic, as
+    a reader may type them), else None. ``str.isdigit`` also accepts ``²`` and ``①``,
+    which ``int`` refuses: a 500 on ``year=²²²²`` before this."""
+    text = value.strip()
+    return int(text) if text.isdecimal() else None
+
+
 def _year(value: str) -> int:
-    if not value.isdigit() or len(value) != 4:
+    year = whole_number(value)
+    if year is None or len(value.strip()) != 4:
         raise ValueError(f"year must look like 2023, not {value!r}")
-    return int(value)
+    return year
 
 
 def _month(value: str) -> str:
@@ -99,10 +108,10 @@ def _date(name: str) -> Callable[[str], dt.date]:
 
 def _whole(name: str) -> Callable[[str], int]:
     def parse(value: str) -> int:
-        try:
-            return int(value)
-        except ValueError:
-            raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+        number = whole_number(value)
+        if number is None:
+            raise ValueError(f"{name} must be a whole number, not {value!r}")
+        return number
 
     return parse
 

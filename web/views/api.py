@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from search.params import whole_number
 from search.searching import (
     IndexMissing,
     SearchRequest,
@@ -51,13 +52,13 @@ def api_suggest() -> Response:
     ``application/x-suggestions+json`` shape browsers ask for.
     """
     q = request.args.get("q", "")
-    limit = request.args.get("limit", str(SUGGEST_DEFAULT))
-    if not limit.isdigit() or not 1 <= int(limit) <= SUGGEST_MAX:
+    limit = whole_number(request.args.get("limit", str(SUGGEST_DEFAULT)))
+    if limit is None or not 1 <= limit <= SUGGEST_MAX:
         abort(400, f"limit must be a whole number from 1 to {SUGGEST_MAX}")
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "opensearch"):
         abort(400, "format must be json or opensearch")
-    completions = suggest(get_index(), q.strip(), limit=int(limit)) if q.strip() else []
+    completions = suggest(get_index(), q.strip(), limit=limit) if q.strip() else []
     if fmt == "opensearch":
         response = jsonify([q, completions])
         response.mimetype = "application/x-suggestions+json"

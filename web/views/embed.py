@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
+from search.params import whole_number
 from search.searching import InvalidRequest, SearchRequest, search
 from web.assets import send_static
 from web.live_index import get_index
@@ -30,9 +31,10 @@ def widget_limit(value: str | None) -> int:
     """``limit`` for the widget: a typo in a pasted snippet falls back to the default
     rather than breaking someone else's page; large values are capped."""
     cap = current_app.config["EMBED_MAX_LIMIT"]
-    if value is None or not value.strip().isdigit():
+    number = whole_number(value) if value is not None else None
+    if number is None:
         return DEFAULT_LIMIT
-    return max(1, min(int(value), cap))
+    return max(1, min(number, cap))
 
 
 @bp.get("/embed", endpoint="frame")
