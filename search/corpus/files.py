@@ -212,7 +212,15 @@ def _walk(
                 if report is not None and not name.startswith("."):
                     report.skip(item.path, "not followed", "symbolic link to a folder")
                 continue
-            if is_ignored(name) or not item.is_file():
+            if is_ignored(name):
+                continue
+            if not item.is_file():  # a FIFO, a device, a link to one, a broken link
+                if report is not None:
+                    report.skip(item.path, "not a regular file", "skipped unread")
+                continue
+            if item.is_symlink() and not _inside(item.path, root):
+                if report is not None:
+                    report.skip(item.path, "not followed", "symbolic link out of the corpus")
                 continue
             st = item.stat()
         except OSError as exc:
@@ -221,6 +229,14 @@ def _walk(
             report.skip(item.path, "unreadable file", exc.strerror or str(exc))
             continue
         yield CorpusFile(item.path, prefix + name, st.st_size, st.st_mtime_ns)
+
+
+def _inside(link: str, root: Path) -> bool:
+    """Whether a link's target lies under the corpus folder: a link elsewhere would put
+    any file the indexer can read (``/etc/…``, another user's notes) in the archive."""
+    target = os.path.realpath(link)
+    base = os.path.realpath(root)
+    return os.path.commonpath([target, base]) == base
 
 
 def read_corpus_file(file: CorpusFile, ctx: ReadContext) -> Iterator[Document]:

@@ -296,9 +296,14 @@ def _jsonl_items(stream: TextIO, entry: Entry, ctx: ReadContext) -> Iterator[tup
             if not line.strip():
                 continue
             try:
-                yield line_no, json.loads(line)
+                record = json.loads(line)
             except json.JSONDecodeError as exc:
                 ctx.report.skip(entry.at(line_no), "invalid JSON", exc.msg)
+                continue
+            except RecursionError:  # one hostile line must not cost the rest of the file
+                ctx.report.skip(entry.at(line_no), "invalid JSON", "nested too deeply")
+                continue
+            yield line_no, record
     except UnicodeDecodeError as exc:
         ctx.report.skip(entry.at(line_no + 1), "undecodable text", f"rest of file: {exc.reason}")
 
@@ -405,6 +410,9 @@ def _json_items(stream: TextIO, entry: Entry, ctx: ReadContext) -> Iterator[tupl
                     yield from ((f"{line}#{i}", item) for i, item in enumerate(inner, start=1))
     except json.JSONDecodeError as exc:
         ctx.report.skip(entry.at(js.line()), "invalid JSON", f"{exc.msg}; rest of file skipped")
+    except RecursionError:
+        detail = "nested too deeply; rest of file skipped"
+        ctx.report.skip(entry.at(js.line()), "invalid JSON", detail)
     except UnicodeDecodeError as exc:
         ctx.report.skip(entry.at(js.line()), "undecodable text", f"rest of file: {exc.reason}")
 
