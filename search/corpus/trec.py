@@ -20,6 +20,7 @@ repeating the lead would only inflate its terms' frequencies.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterator
@@ -29,8 +30,14 @@ from search.corpus.base import Entry, ReadContext
 from search.corpus.records import record_to_document
 from search.document import Document
 
-_FIELD = re.compile(r"<([A-Za-z][\w.-]*)(?:\s[^>]*)?>(.*?)</\1\s*>", re.DOTALL)
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+# Tags are found in one pass and paired by name (``_fields``): a regex pairing them with a
+# lazy ``(.*?)</\1>`` scanned to the end of the record for every unclosed tag, so a
+# record of 8,000 stray ``<a>`` took a second and a megabyte half an hour. ``[^<>]``
+# keeps a tag from running on into the next one (the same scan-to-the-end otherwise).
+_TAG_AT = re.compile(r"<(/?)([A-Za-z][\w.-]*)(?:\s[^<>]*)?>")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_BODY_OPEN = re.compile(r"<BODY[^<>]*>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(r"</BODY\s*>", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"</(?:P|p)\s*>")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _TRAILING_PUNCT = ".…،,؛;:!؟? \u00a0"
@@ -61,18 +68,48 @@ def combine_abstract(abstract: str, text: str) -> str:
     return f"{abstract}\n\n{text}"
 
 
+def _fields(text: str) -> Iterator[tuple[str, str]]:
+    """(tag, inner text) of each outermost ``<TAG …>…</TAG>`` in ``text``, left to right:
+    an opening tag pairs with the first closing tag of the same name after it, and the
+    search goes on after that closing tag; an opening tag never closed is plain text.
+
+    Linear in ``text`` (plus a binary search per tag): every tag is found once.
+    """
+    opens: list[tuple[int, int, str]] = []  # (start, end, name) of each opening tag
+    closes: dict[str, list[tuple[int, int]]] = {}  # name -> (start, end) of its closing tags
+    for match in _TAG_AT.finditer(text):
+        if match.group(1):
+            closes.setdefault(match.group(2), []).append(match.span())
+        else:
+            opens.append((match.start(), match.end(), match.group(2)))
+    resume = 0
+    for start, end, name in opens:
+        if start < resume:
+            continue  # inside the field just read
+        spans = closes.get(name)
+        if not spans:
+            continue
+        at = bisect.bisect_left(spans, (end, -1))
+        if at == len(spans):
+            continue
+        close_start, close_end = spans[at]
+        yield name, text[end:close_start]
+        resume = close_end
+
+
 def parse_doc(raw: str) -> dict[str, str]:
     """Tag → cleaned text for one ``<DOC>…</DOC>``; the body is combined into ``TEXT``."""
     inner = raw[len(_OPEN) : -len(_CLOSE)]
     fields: dict[str, str] = {}
-    for match in _FIELD.finditer(inner):
-        tag = match.group(1).upper()
-        fields.setdefault(tag, _clean(match.group(2)))
+    for tag, value in _fields(inner):
+        fields.setdefault(tag.upper(), _clean(value))
     # <BODY> wraps <HEADLINE> and <TEXT> in some collections: descend into it.
     if "BODY" in fields and "TEXT" not in fields:
-        body_match = re.search(r"<BODY[^>]*>(.*?)</BODY\s*>", inner, re.DOTALL | re.IGNORECASE)
-        for match in _FIELD.finditer(body_match.group(1) if body_match else ""):
-            fields.setdefault(match.group(1).upper(), _clean(match.group(2)))
+        opened = _BODY_OPEN.search(inner)
+        closed = _BODY_CLOSE.search(inner, opened.end()) if opened else None
+        body = inner[opened.end() : closed.start()] if opened and closed else ""
+        for tag, value in _fields(body):
+            fields.setdefault(tag.upper(), _clean(value))
     if "TEXT" in fields or "ABSTRACT" in fields:
         fields["TEXT"] = combine_abstract(fields.pop("ABSTRACT", ""), fields.get("TEXT", ""))
         fields.pop("BODY", None)
