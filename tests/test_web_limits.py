@@ -31,8 +31,8 @@ def test_the_request_after_the_limit_is_a_json_429_with_retry_after() -> None:
     assert response.status_code == 429
     assert response.is_json
     body = response.get_json()
-    assert set(body) == {"error", "status"}
-    assert body["status"] == 429
+    assert set(body) == {"error", "code", "status"}
+    assert body["status"] == 429 and body["code"] == "rate_limited"
     assert "3 per 1 minute" in body["error"]
     retry_after = int(response.headers["Retry-After"])
     assert 1 <= retry_after <= 60

@@ -1,14 +1,15 @@
 """Errors as a reader or an API client should see them.
 
-Under ``/api/`` every error is JSON (``{"error": "…", "status": 400}``) so a client can
-show the message; elsewhere it is an Arabic page in the site's layout, never a stack
+Under ``/api/`` every error is JSON (``{"error": "…", "code": "invalid_parameter",
+"status": 400}``): the message for people, the code for programs (it never changes
+wording); elsewhere it is an Arabic page in the site's layout, never a stack
 trace. A bad search parameter (the search layer's :class:`InvalidRequest`) is a 400 and
 a missing index a 503 (the server is up, the data is not yet): neither is a 500.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.searching import IndexMissing, InvalidRequest
@@ -23,16 +24,35 @@ MESSAGES = {
 }
 
 
+#: The stable ``code`` of each status in JSON errors (``docs/api.md`` lists them).
+CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    414: "uri_too_long",
+    429: "rate_limited",
+    500: "server_error",
+    503: "index_missing",
+}
+#: Headers an error response keeps from Werkzeug's exception (``Allow`` on a 405,
+#: ``Retry-After`` on a 429): everything but the body's own.
+_BODY_HEADERS = {"content-type", "content-length"}
+
+
 def wants_json() -> bool:
     """API clients get JSON errors; people get pages."""
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_response(status: int, message: str | None = None) -> tuple[Response | str, int]:
+def error_response(
+    status: int, message: str | None = None, code: str | None = None
+) -> tuple[Response | str, int]:
     """The one place an error becomes a response."""
     title, explanation = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     if wants_json():
-        return jsonify(error=message or title, status=status), status
+        code = code or CODES.get(status, "server_error" if status >= 500 else "bad_request")
+        return jsonify(error=message or title, code=code, status=status), status
     return (
         render_template(
             "error.html", status=status, title=title, explanation=explanation, detail=message
@@ -46,11 +66,16 @@ def handle_http(error: HTTPException) -> tuple[Response | str, int] | HTTPExcept
         return error
     # API clients get Werkzeug's or the view's explanation; pages show it only for a 400.
     detail = error.description if wants_json() or error.code == 400 else None
-    return error_response(error.code, detail)
+    body, status = error_response(error.code, detail)
+    response = make_response(body, status)
+    for name, value in error.get_headers():
+        if name.lower() not in _BODY_HEADERS:
+            response.headers[name] = value
+    return response, status
 
 
 def handle_invalid(error: InvalidRequest) -> tuple[Response | str, int]:
-    return error_response(400, str(error))
+    return error_response(400, str(error), "invalid_parameter")
 
 
 def handle_missing(error: IndexMissing) -> tuple[Response | str, int]:

@@ -60,7 +60,9 @@ def too_many_requests(error: RateLimitExceeded) -> tuple[Response, int]:
     limiter: Limiter = current_app.extensions[EXTENSION]
     window = limiter.current_limit
     retry_after = math.ceil(window.reset_at - time.time()) if window else 60
-    response = jsonify(error=f"too many requests: at most {error.description}", status=429)
+    response = jsonify(
+        error=f"too many requests: at most {error.description}", code="rate_limited", status=429
+    )
     response.headers["Retry-After"] = str(max(1, retry_after))
     return response, 429
 
