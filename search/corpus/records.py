@@ -45,7 +45,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TextIO
 
-from search.corpus.base import Entry, ReadContext, too_long
+from search.corpus.base import Entry, ReadContext, short_title, too_long
 from search.document import Document
 from search.metadata import canonical_sources, extract_metadata, parse_date
 
@@ -244,7 +244,7 @@ def record_to_document(
         return None
     if too_long(body, origin, ctx):
         return None
-    title = _text(record.first(fmap.names("title"))[1])
+    title = short_title(_text(record.first(fmap.names("title"))[1]), origin, ctx)
     url = _text(record.first(fmap.names("url"))[1]) or None
     category = _text(record.first(fmap.names("category"))[1]) or None
     _, id_value = record.first(fmap.names("id"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from search.corpus.base import Entry, ReadContext, too_long
+from search.corpus.base import MAX_TITLE_CHARS, Entry, ReadContext, short_title, too_long
 from search.document import Document
 from search.metadata import extract_metadata
 
@@ -46,6 +46,9 @@ def text_to_document(text: str, entry: Entry, ctx: ReadContext) -> Document | No
     title_line, _, rest = stripped.partition("\n")
     title = title_line.strip()
     body = rest.strip("\n").rstrip()
+    if len(title) > MAX_TITLE_CHARS:  # not a headline: keep the line's words in the body
+        body = f"{title}\n\n{body}".rstrip()
+        title = short_title(title, entry.origin, ctx)
     if not body.strip():
         ctx.report.skip(entry.origin, "no body", "only a title line")
         return None
