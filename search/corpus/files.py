@@ -53,7 +53,7 @@ from types import MappingProxyType
 from typing import BinaryIO, TextIO, TypeAlias
 
 from search.corpus.archives import ARCHIVE_ERRORS, ReadMember, read_tar, read_zip
-from search.corpus.base import Entry, ReadContext
+from search.corpus.base import MAX_ARTICLE_CHARS, Entry, ReadContext
 from search.corpus.encoding import DecodeProblem, PrefixedStream, TextInput, open_text
 from search.corpus.records import read_csv, read_json, read_jsonl
 from search.corpus.report import ReadReport
@@ -353,7 +353,16 @@ def _read_text(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iter
     if text.head.lstrip().startswith("<DOC>"):
         yield from read_trec(text.stream, entry, ctx)
     else:
-        doc = text_to_document(text.stream.read(), entry, ctx)
+        # Bounded: a 300 MB member of a small zip is refused without being held whole.
+        content = text.stream.read(2 * MAX_ARTICLE_CHARS + 1)
+        if len(content) > 2 * MAX_ARTICLE_CHARS:
+            ctx.report.skip(
+                entry.origin,
+                "too large for one article",
+                f"more than {2 * MAX_ARTICLE_CHARS:,} characters",
+            )
+            return
+        doc = text_to_document(content, entry, ctx)
         if doc is not None:
             yield doc
 

@@ -77,8 +77,11 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "category": ("category", "section", "cat", "categories"),
 }
 
-#: Largest single JSON value accepted in a streamed array, in characters.
-MAX_RECORD_CHARS = 64 << 20
+#: Largest single record (a JSON value in a stream, a JSON Lines line), in characters:
+#: an article's body is at most a million characters (``MAX_ARTICLE_CHARS``), so a
+#: larger record is a dump or a decompression bomb, and reading it whole would cost
+#: hundreds of MB. It is read through in bounded chunks and reported.
+MAX_RECORD_CHARS = 4 << 20
 _CHUNK_CHARS = 256 << 10
 
 
@@ -289,10 +292,26 @@ def _records_to_documents(
 # --- JSON Lines -------------------------------------------------------------------------
 
 
+def bounded_lines(stream: TextIO, limit: int) -> Iterator[str | None]:
+    """The lines of ``stream``; ``None`` for a line longer than ``limit`` characters, which
+    is read through in bounded chunks instead of held whole."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := stream.readline(_CHUNK_CHARS)) and not rest.endswith("\n"):
+            pass
+        yield None
+
+
 def _jsonl_items(stream: TextIO, entry: Entry, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
     line_no = 0
     try:
-        for line_no, line in enumerate(stream, start=1):
+        for line_no, line in enumerate(bounded_lines(stream, MAX_RECORD_CHARS), start=1):
+            if line is None:
+                detail = f"more than {MAX_RECORD_CHARS:,} characters on one line"
+                ctx.report.skip(entry.at(line_no), "too large for one record", detail)
+                continue
             if not line.strip():
                 continue
             try:
