@@ -15,7 +15,7 @@ from pathlib import Path
 from tests.support import ROOT
 
 BOMB_CHARS = 150_000_000  # compresses to about 150 KB
-PEAK_LIMIT_MB = 400  # the interpreter and Naba's modules are about 100 MB of it
+PEAK_LIMIT_MB = 200  # the interpreter and the corpus modules take about 30 MB of it
 GOOD = json.dumps({"id": "good", "title": "خبر", "body": "نص الخبر الجيد."}, ensure_ascii=False)
 
 
