@@ -37,6 +37,11 @@ class IndexIncompatible(IndexMissing):
     """The location holds an index this version cannot read (``reindex --full`` rebuilds it)."""
 
 
+class IndexUnsafe(IndexMissing):
+    """The index's files could have been changed by someone other than its owner; an
+    engine that unpickles them (Whoosh) would run what they hold, so it refuses."""
+
+
 class ReindexRunning(RuntimeError):
     """Another reindex of the same index holds its lock."""
 

@@ -41,6 +41,7 @@ from search.analysis.spelling import one_edit_variants
 from search.document import Document, StoredDocument, from_record, to_record
 
 from . import whoosh_arrays as arrays
+from . import whoosh_store as store
 from .base import (
     DEFAULT_CACHE_MB,
     Clause,
@@ -274,6 +275,8 @@ class WhooshEngine:
                 self.path / f"_{self._ix.indexname}_{latest}.toc", ARRAYS_GRACE_S
             ):
                 return False
+            if self.path.is_dir():  # the new commit's files too (not an in-memory index)
+                store.check_safe(self.path.parent, self.path)
             # A fresh searcher rather than Searcher.refresh(): refresh() fails
             # on an index whose previous commit was empty. The old searcher is
             # left to the garbage collector, as a request may still hold it.

@@ -85,6 +85,7 @@ class WhooshIndex:
             return self._engine
 
     def _open(self, generation: Path) -> WhooshEngine:
+        store.check_safe(self.root, generation)
         try:
             return WhooshEngine.open(generation, self.cache)
         except (AttributeError, ImportError) as error:

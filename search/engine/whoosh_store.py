@@ -24,10 +24,11 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from .base import IndexMissing, ReindexRunning
+from .base import IndexMissing, IndexUnsafe, ReindexRunning
 
 POINTER = "CURRENT"
 LOCK = ".reindex.lock"
@@ -144,3 +145,31 @@ def reindex_lock(root: Path, *, wait: bool = False) -> Iterator[None]:
     finally:
         _held_locks.discard(handle.fileno())
         handle.close()
+
+
+def check_safe(root: Path, generation: Path) -> None:
+    """Refuse a generation whose files someone other than the index's owner could have
+    written: Whoosh unpickles its table of contents and segment headers, so whoever can
+    write them can run code in every process that opens the index.
+
+    Unsafe: anything world-writable (the index folder, the generation, ``CURRENT``, a
+    file of the generation), or owned by a user other than the index folder's owner (or
+    root). Group-writable files are allowed: a group shared by the reindex and the web
+    server's users is a deliberate set-up (``docs/security.md``).
+    """
+    owner = root.stat().st_uid
+    for path in (root, root / POINTER, generation, *generation.iterdir()):
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            continue  # a file a concurrent commit just replaced
+        if info.st_mode & stat.S_IWOTH:
+            raise IndexUnsafe(
+                f"refusing to open the index in {root}: {path} is writable by every user "
+                "(run `chmod o-w` on it, or rebuild the index with `reindex --full`)"
+            )
+        if info.st_uid not in (owner, 0):
+            raise IndexUnsafe(
+                f"refusing to open the index in {root}: {path} belongs to user {info.st_uid}, "
+                f"not to the index folder's owner ({owner})"
+            )
