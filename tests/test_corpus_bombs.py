@@ -22,11 +22,13 @@ GOOD = json.dumps({"id": "good", "title": "خبر", "body": "نص الخبر ا�
 def _read_in_fresh_process(path: Path) -> dict:
     """Read ``path`` as a corpus in a new interpreter: ids, problems, peak RSS in MB."""
     code = f"""
-import json, resource, sys
+import json, re
 from search.corpus import ReadReport, read_corpus
 report = ReadReport()
 ids = [d.id for d in read_corpus([{str(path)!r}], report=report)]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this program's own peak (ru_maxrss keeps the forking parent's across exec).
+status = open("/proc/self/status", encoding="ascii").read()
+peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) / 1024
 print(json.dumps({{"ids": ids, "reasons": [p.reason for p in report.problems], "peak": peak}}))
 """
     done = subprocess.run(
