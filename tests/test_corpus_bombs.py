@@ -68,3 +68,25 @@ def test_a_zip_member_that_unpacks_huge_keeps_memory_bounded(tmp_path: Path) -> 
     assert result["ids"] == ["bomb.zip!a-good.txt"]
     assert result["reasons"] == ["too large for one article"]
     assert result["peak"] < PEAK_LIMIT_MB, result["peak"]
+
+
+def test_a_huge_trec_record_is_skipped_to_its_end(tmp_path: Path) -> None:
+    path = tmp_path / "records.txt.gz"
+    good = (
+        "<DOC>\n<DOCNO>{}</DOCNO>\n<TITLE>خبر</TITLE>\n<TEXT>\nنص الخبر الجيد.\n</TEXT>\n</DOC>\n"
+    )
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(good.format("first").encode())
+        out.write(b"<DOC>\n<DOCNO>lines</DOCNO>\n<TEXT>\n")  # many ordinary lines
+        for _ in range(BOMB_CHARS // 2 // 65536):
+            out.write(b"a" * 65535 + b"\n")
+        out.write(b"</TEXT>\n</DOC>\n")
+        out.write(good.format("middle").encode())
+        out.write(b"<DOC>\n<DOCNO>line</DOCNO>\n<TEXT>\n")  # one endless line
+        out.write(_chunks(BOMB_CHARS // 2, b"b" * 65536))
+        out.write(b"\n</TEXT>\n</DOC>\n")
+        out.write(good.format("last").encode())
+    result = _read_in_fresh_process(path)
+    assert result["ids"] == ["first", "middle", "last"]
+    assert result["reasons"] == ["too large for one record"] * 2
+    assert result["peak"] < PEAK_LIMIT_MB, result["peak"]

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from search.corpus.base import Entry, ReadContext
-from search.corpus.records import record_to_document
+from search.corpus.records import MAX_RECORD_CHARS, bounded_lines, record_to_document
 from search.document import Document
 
 # Tags are found in one pass and paired by name (``_fields``): a regex pairing them with a
@@ -119,20 +119,42 @@ def parse_doc(raw: str) -> dict[str, str]:
 def _raw_docs(stream: TextIO, entry: Entry, ctx: ReadContext) -> Iterator[tuple[int, str]]:
     """Yield (line number, ``<DOC>…</DOC>`` text), reporting unterminated records.
 
-    A scan line by line, linear in the input, holding only the current record.
+    A scan line by line, linear in the input, holding only the current record, and at
+    most :data:`MAX_RECORD_CHARS` of it: a larger record cannot be an article (its body
+    would be refused anyway), so it is reported and skipped up to its ``</DOC>``, and a
+    line over the cap is read through in bounded chunks, never held whole.
     """
     parts: list[str] = []
+    size = 0  # characters of the current record so far
     start_line = 0  # 0: not inside a record
+    skipping = False  # inside a record too large to keep
     line_no = 0
+
+    def too_large(at: int) -> None:
+        detail = f"more than {MAX_RECORD_CHARS:,} characters"
+        ctx.report.skip(entry.at(at), "too large for one record", detail)
+
     try:
-        for line_no, line in enumerate(stream, start=1):
+        for line_no, line in enumerate(bounded_lines(stream, MAX_RECORD_CHARS), start=1):
+            if line is None:
+                if start_line:
+                    too_large(start_line)
+                    start_line, parts, size, skipping = 0, [], 0, True
+                elif not skipping:
+                    too_large(line_no)
+                continue
             pos = 0
+            if skipping:
+                end = line.find(_CLOSE)
+                if end < 0:
+                    continue
+                skipping, pos = False, end + len(_CLOSE)
             while True:
                 if not start_line:
                     pos = line.find(_OPEN, pos)
                     if pos < 0:
                         break
-                    start_line, parts = line_no, [_OPEN]
+                    start_line, parts, size = line_no, [_OPEN], len(_OPEN)
                     pos += len(_OPEN)
                 end = line.find(_CLOSE, pos)
                 reopened = line.find(_OPEN, pos)
@@ -142,6 +164,10 @@ def _raw_docs(stream: TextIO, entry: Entry, ctx: ReadContext) -> Iterator[tuple[
                     continue
                 if end < 0:
                     parts.append(line[pos:])
+                    size += len(line) - pos
+                    if size > MAX_RECORD_CHARS:
+                        too_large(start_line)
+                        start_line, parts, size, skipping = 0, [], 0, True
                     break
                 parts.append(line[pos : end + len(_CLOSE)])
                 yield start_line, "".join(parts)
