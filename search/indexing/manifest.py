@@ -106,9 +106,16 @@ class CorpusReading:
             if done is not None:
                 done(file.size)
 
-    def _unchanged(self, key: str, file: CorpusFile, seen: Mapping[str, str]) -> list[str] | None:
+    def _vouched(self, key: str, file: CorpusFile) -> list[Any] | None:
+        """The previous entry of ``file`` if its size and time are still the same."""
         entry = self._previous.get(key)
         if entry is None or entry[0] != file.size or entry[1] != file.mtime_ns:
+            return None
+        return entry
+
+    def _unchanged(self, key: str, file: CorpusFile, seen: Mapping[str, str]) -> list[str] | None:
+        entry = self._vouched(key, file)
+        if entry is None:
             return None
         ids: list[str] = entry[2]
         if any(doc_id in seen for doc_id in ids):
@@ -129,12 +136,8 @@ class CorpusReading:
     @property
     def bytes_to_read(self) -> int:
         """The size of the files the manifest does not vouch for (what the run will read)."""
-        total = 0
-        for key, file in zip(self._keys, self._files, strict=True):
-            entry = self._previous.get(key)
-            if entry is None or entry[0] != file.size or entry[1] != file.mtime_ns:
-                total += file.size
-        return total
+        pairs = zip(self._keys, self._files, strict=True)
+        return sum(file.size for key, file in pairs if self._vouched(key, file) is None)
 
     def manifest(self, hashes: dict[str, str]) -> dict[str, Any]:
         """What to store with the index: ``hashes`` are every indexed document's."""
