@@ -134,11 +134,6 @@ class Snapshot:
             field: (reader.field_length(field) / (count or 1)) or 1.0 for field in scored_fields
         }
 
-    def _mask(self, docs: np.ndarray) -> DocMask:
-        mask = np.zeros(self.size, bool)
-        mask[docs] = True
-        return mask
-
     # --- postings ---------------------------------------------------------
 
     def term(self, field: str, text: str) -> TermScores:
@@ -183,9 +178,6 @@ class Snapshot:
         return found.docs
 
     # --- filters, facets, order -------------------------------------------
-
-    def docs(self, docs: np.ndarray) -> DocMask:
-        return self._mask(docs)
 
     def restrict(self, filters: Filters) -> DocMask | None:
         """The documents that pass ``filters`` (None: no filter; values within one
