@@ -42,7 +42,7 @@ from search.params import (
     ordered_counts,
 )
 from search.params import FILTERS as FILTER_PARAMS
-from search.query import ParsedQuery, parse_query
+from search.query import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from search.request import (
     MAX_PER_PAGE,
     MAX_RESULT_WINDOW,
@@ -243,6 +243,7 @@ __all__ = [
     "FACETS",
     "FILTER_PARAMS",
     "MAX_PER_PAGE",
+    "MAX_QUERY_CHARS",
     "MAX_RESULT_WINDOW",
     "PARAMS",
     "DocumentView",

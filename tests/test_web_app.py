@@ -246,7 +246,7 @@ def test_full_page_without_htmx_and_for_history_restore(client: FlaskClient) -> 
 def test_search_form_is_wired_for_htmx_and_works_without_it(client: FlaskClient) -> None:
     html = text_of(client.get("/search?q=الجفاف"))
     form = re.search(r'<form id="search-form"[^>]*>', html).group(0)
-    assert 'action="/search"' in form and 'hx-get="/search"' in form
+    assert 'action="/search"' in form and 'hx-post="/search"' in form
     assert 'hx-target="#results"' in form and 'hx-push-url="true"' in form
     box = re.search(r'<input id="q"[^>]*>', html, re.S).group(0)
     assert 'hx-trigger="input changed delay:300ms"' in box

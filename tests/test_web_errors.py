@@ -31,10 +31,15 @@ def test_api_errors_have_a_stable_code(
 
 def test_a_405_says_which_methods_are_allowed(client: FlaskClient) -> None:
     for path in ("/api/search", "/search"):
-        response = client.post(path)
+        response = client.put(path)
         assert response.status_code == 405
-        assert "GET" in response.headers["Allow"]
-    assert client.post("/api/search").get_json()["code"] == "method_not_allowed"
+        assert {"GET", "POST"} <= set(response.headers["Allow"].split(", "))
+    assert set(client.delete("/api/stats").headers["Allow"].split(", ")) == {
+        "GET",
+        "HEAD",
+        "OPTIONS",
+    }
+    assert client.put("/api/search").get_json()["code"] == "method_not_allowed"
 
 
 def test_every_code_is_documented() -> None:

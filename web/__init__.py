@@ -50,6 +50,9 @@ def app_config(settings: Settings) -> dict[str, Any]:
         "SUGGEST_RATE_LIMIT": settings.suggest_rate_limit,
         # The widget shows a few results; more belongs on the full search page.
         "EMBED_MAX_LIMIT": 10,
+        # A POSTed search (a pasted paragraph) is read up to 1 MiB; larger is a 413.
+        "MAX_CONTENT_LENGTH": 1 << 20,
+        "MAX_FORM_MEMORY_SIZE": 1 << 20,
         "JSON_AS_ASCII": False,
     }
 

@@ -9,6 +9,12 @@ every worker; the workers build their apps from that same object. The Flask deve
 server (``flask --app wsgi run --debug``) reloads on changes but serves one request at a
 time per thread and shows tracebacks: never for production.
 
+Requests: the request line may be 8,190 bytes (gunicorn's largest; its default is 4,094),
+so a GET of any query the search reads (``MAX_QUERY_CHARS`` letters of Arabic, six bytes
+each once percent-encoded) fits with its filters; longer ones go by POST. A request line
+or headers too long to read get Naba's JSON error, Arabic message and stable ``code``,
+from :class:`NabaWorker`, not gunicorn's English HTML page.
+
 Each gunicorn worker builds its own app and opens the index right after the fork (so no
 file handle is shared between processes), building the index's per-document arrays
 before it takes its first request.
@@ -17,16 +23,56 @@ before it takes its first request.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
+from gunicorn.workers.sync import SyncWorker
 
 from search.settings import Settings
 from web import check_origins, create_app
+from web.errors import CODES, MESSAGES
 from web.live_index import warm
+
+#: gunicorn's largest request line (its default is 4,094 bytes).
+REQUEST_LINE_BYTES = 8190
+#: What gunicorn says itself, before the app sees the request: status and reason.
+_UNREAD = {
+    LimitRequestLine: (414, "URI Too Long"),
+    LimitRequestHeaders: (431, "Request Header Fields Too Large"),
+}
+
+
+class NabaWorker(SyncWorker):  # type: ignore[misc]  # gunicorn ships no type hints
+    """gunicorn's sync worker, answering a request it could not read as the app answers
+    errors: JSON with an Arabic message and a stable code. The request's path was never
+    parsed, so one answer has to do for an API client and a browser alike."""
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        known = next((v for k, v in _UNREAD.items() if isinstance(exc, k)), None)
+        if known is None:
+            super().handle_error(req, client, addr, exc)
+            return
+        status, reason = known
+        self.log.warning("Refused a request from ip=%s: %s", (addr or ("",))[0], exc)
+        body = json.dumps(
+            {"error": MESSAGES[status][1], "code": CODES[status], "status": status},
+            ensure_ascii=False,
+        ).encode()
+        head = (
+            f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+            "Content-Type: application/json; charset=utf-8\r\n"
+            f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        try:
+            util.write_nonblock(client, head.encode("ascii") + body)
+        except OSError:
+            self.log.debug("Failed to send error message.")
 
 
 class NabaServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -102,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "errorlog": "-",
             "proc_name": "naba",
             "timeout": 60,
+            "worker_class": NabaWorker,
+            "limit_request_line": REQUEST_LINE_BYTES,
             # gunicornc's socket lives in $HOME by default: two servers would share it.
             "control_socket_disable": True,
             "post_worker_init": _warm_worker,

@@ -13,12 +13,19 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.searching import IndexMissing, InvalidRequest
+from web.views.render import is_fragment_request
 
 #: Arabic headings and explanations for the statuses a reader can meet.
 MESSAGES = {
     400: ("طلب غير صالح", "في عنوان الصفحة قيمة لا نفهمها. عدّل البحث وحاول مرة أخرى."),
     404: ("الصفحة غير موجودة", "لم نعثر على ما تبحث عنه. ربما حُذف المقال أو تغيّر عنوانه."),
     405: ("طريقة غير مسموح بها", "هذه الصفحة لا تقبل هذا النوع من الطلبات."),
+    413: ("الطلب أكبر من المسموح", "ما أُرسل أكبر مما يقبله البحث. اختصر النص وحاول مرة أخرى."),
+    414: (
+        "العنوان أطول من المسموح",
+        "عنوان الطلب أطول مما يقبله الخادم. اختصر البحث، أو أرسله في جسم الطلب (POST).",
+    ),
+    431: ("ترويسات الطلب أكبر من المسموح", "ترويسات الطلب أكبر مما يقبله الخادم."),
     500: ("حدث خطأ غير متوقع", "حدث خلل من جهتنا أثناء تجهيز الصفحة. حاول مجددًا بعد قليل."),
     503: ("البحث غير متاح مؤقتًا", "لم يُبنَ فهرس البحث بعد. حاول مجددًا بعد قليل."),
 }
@@ -31,6 +38,7 @@ CODES = {
     405: "method_not_allowed",
     413: "too_large",
     414: "uri_too_long",
+    431: "headers_too_large",
     429: "rate_limited",
     500: "server_error",
     503: "index_missing",
@@ -53,6 +61,10 @@ def error_response(
     if wants_json():
         code = code or CODES.get(status, "server_error" if status >= 500 else "bad_request")
         return jsonify(error=message or title, code=code, status=status), status
+    if is_fragment_request():  # htmx swaps it in place of the results it asked for
+        return render_template(
+            "_error_fragment.html", title=title, explanation=explanation, detail=message
+        ), status
     return (
         render_template(
             "error.html", status=status, title=title, explanation=explanation, detail=message

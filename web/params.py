@@ -1,9 +1,11 @@
 """Query strings in, search parameters and facet-link URLs out.
 
 ``/search``, ``/api/search`` and ``/embed`` take the same parameters as
-``python -m search query``; the search layer validates them
-(:meth:`search.searching.SearchRequest.from_params`). This module only reshapes the query
-string: empty values are dropped (an HTML form submits ``from=&to=`` for untouched date
+``python -m search query``, in the query string of a GET or the body of a POST (a pasted
+paragraph does not fit in a URL: gunicorn's request line holds about 1,300 percent-encoded
+Arabic letters); the search layer validates them
+(:meth:`search.searching.SearchRequest.from_params`). This module only reshapes the
+parameters: empty values are dropped (an HTML form submits ``from=&to=`` for untouched date
 fields, which means "no limit", not "bad date"), repeatable keys stay lists.
 
 The same reshaping builds the links of the page: every facet, sort and page link is the
@@ -15,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, request, url_for
-from werkzeug.datastructures import MultiDict
+from flask import Flask, abort, request, url_for
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from search.searching import BOX_FACETS, FILTER_PARAMS, PARAMS
+from search.searching import BOX_FACETS, FILTER_PARAMS, MAX_QUERY_CHARS, PARAMS
 
 #: The parameters the search layer understands (its table), in the order URLs are written.
 SEARCH_KEYS = tuple(param.name for param in PARAMS)
@@ -27,6 +29,29 @@ REPEATABLE = frozenset(param.name for param in PARAMS if param.repeatable)
 ASKING_KEYS = ("q", *(param.name for param in FILTER_PARAMS))
 #: Changing anything but the page starts over from the first page.
 RESETS_PAGE = frozenset(SEARCH_KEYS) - {"page"}
+
+
+def request_args() -> MultiDict[str, str]:
+    """This request's parameters: the query string, plus for a POST its body (a form, or
+    for API clients a JSON object whose values are strings, numbers or lists of them).
+
+    POST exists for long queries (the htmx form posts, the API accepts both); it asks
+    for nothing a GET cannot, and searching changes nothing, so it needs no token.
+    """
+    if request.method != "POST":
+        return request.args
+    if not request.is_json:
+        return CombinedMultiDict([request.args, request.form])
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "the body must be a JSON object of search parameters")
+    values: MultiDict[str, str] = MultiDict()
+    for key, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, bool) or not isinstance(item, str | int):
+                abort(400, f"{key} must be a string, a whole number or a list of them")
+            values.add(key, str(item))
+    return CombinedMultiDict([request.args, values])
 
 
 def clean_args(
@@ -40,6 +65,17 @@ def clean_args(
         if values:
             cleaned[key] = values if key in REPEATABLE else values[:1]
     return cleaned
+
+
+def query_text(args: MultiDict[str, str]) -> str:
+    """The query as the search layer reads it (cut at ``MAX_QUERY_CHARS``): what the
+    search box shows and what every link of the page carries."""
+    return args.get("q", "").strip()[:MAX_QUERY_CHARS].strip()
+
+
+def query_cut(args: MultiDict[str, str]) -> bool:
+    """Whether the query is longer than the search layer reads (the page says so)."""
+    return len(args.get("q", "").strip()) > MAX_QUERY_CHARS
 
 
 def search_params(args: MultiDict[str, str]) -> dict[str, str | list[str]]:
@@ -79,9 +115,14 @@ def url_with(endpoint: str = "pages.search", **changes: Any) -> str:
     """The current search's URL with ``changes`` (for facet, sort and page links).
 
     Always a ``/search`` URL by default, also from ``/``: one canonical address per state.
+    The query in it is cut where the search layer cuts it, so that a pasted paragraph
+    (sent by POST) still gets an address short enough to reload and share.
     """
-    args = changed_args(clean_args(request.args), changes)
-    return url_for(endpoint, **args)
+    args = request_args()
+    current = clean_args(args)
+    if "q" in current:
+        current["q"] = [query_text(args)]
+    return url_for(endpoint, **changed_args(current, changes))
 
 
 def toggled(values: Iterable[str], value: str) -> list[str]:
@@ -104,5 +145,9 @@ def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:
 def init_app(app: Flask) -> None:
     """Give templates the link builders."""
     app.jinja_env.globals.update(
-        url_with=url_with, toggled=toggled, page_window=page_window, box_facets=BOX_FACETS
+        url_with=url_with,
+        toggled=toggled,
+        page_window=page_window,
+        box_facets=BOX_FACETS,
+        max_query_chars=MAX_QUERY_CHARS,
     )

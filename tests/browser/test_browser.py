@@ -53,7 +53,7 @@ def still_same_page(page: Page) -> bool:
 
 def test_typing_updates_results_in_place(page: Page, base_url: str) -> None:
     searches: list[str] = []
-    page.on("request", lambda r: searches.append(r.url) if "/search?" in r.url else None)
+    page.on("request", lambda r: searches.append(r.url) if "/search" in r.url else None)
     page.goto(base_url + "/")
     expect(page.locator("#q")).to_be_focused()  # autofocus
     mark_page(page)
@@ -170,6 +170,22 @@ def test_the_skip_link_and_suggestions(page: Page, base_url: str) -> None:
     page.keyboard.type("الجف")
     expect(page.locator("#q-suggestions option")).to_have_count(1)
     assert page.locator("#q-suggestions option").get_attribute("value") == "الجفاف"
+
+
+def test_a_pasted_paragraph_is_searched_and_said_to_be_cut(page: Page, base_url: str) -> None:
+    # About 6,000 letters: six times what the search reads, forty URL-encoded kilobytes.
+    paragraph = "الجفاف يهدد المحاصيل في المنطقة " * 200
+    page.goto(base_url + "/")
+    mark_page(page)
+    page.locator("#q").fill(paragraph)  # no maxlength once the script runs
+    page.keyboard.press("Enter")
+    expect(page.locator(".results-count")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="فبحثنا بأول 1000 حرف")).to_be_visible()
+    assert still_same_page(page)
+    shown = query_of(page)["q"][0]
+    assert 900 < len(shown) <= 1000 and paragraph.startswith(shown)
+    page.reload()  # the address pushed is one the server takes
+    expect(page.locator(".results-count")).to_be_visible()
 
 
 def test_works_without_javascript(

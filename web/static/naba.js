@@ -8,6 +8,9 @@
  *   mean" link), but never while the reader is typing in it.
  * - A search is not fetched twice when Enter follows typing.
  * - On a phone the facet panel starts folded and stays as the reader left it.
+ * - Search boxes lose their maxlength: it keeps a form sent without JavaScript within a
+ *   URL's length, while htmx posts, so a pasted paragraph reaches the server, which
+ *   searches its first part and says so.
  * No eval, no inline code: the page's CSP allows only script files from this origin.
  */
 (function () {
@@ -54,7 +57,9 @@
       if (word.length < 2) { list.replaceChildren(); return; }
       if (suggestController) suggestController.abort();
       suggestController = new AbortController();
-      var url = input.dataset.suggestUrl + "?q=" + encodeURIComponent(input.value);
+      // The last word only: that is what is completed, and a pasted paragraph would
+      // not fit in the URL.
+      var url = input.dataset.suggestUrl + "?q=" + encodeURIComponent(word);
       fetch(url, { signal: suggestController.signal, headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
         .then(function (data) { fillSuggestions(input, list, data.suggestions || []); })
@@ -89,6 +94,13 @@
   document.addEventListener("htmx:pushedIntoHistory", function () { syncFromUrl(false); });
   document.addEventListener("htmx:historyRestore", function () { syncFromUrl(true); });
 
+  // --- long queries -------------------------------------------------------------
+  function dropMaxlength() {
+    document.querySelectorAll('input[name="q"][maxlength]').forEach(function (box) {
+      box.removeAttribute("maxlength");
+    });
+  }
+
   // --- facet panel on narrow screens -------------------------------------------
   function applyFacetState() {
     document.querySelectorAll("details[data-collapsible]").forEach(function (details) {
@@ -106,9 +118,12 @@
 
   document.addEventListener("htmx:afterSwap", applyFacetState);
   NARROW.addEventListener("change", applyFacetState);
+  document.addEventListener("htmx:afterSwap", dropMaxlength);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", applyFacetState);
+    document.addEventListener("DOMContentLoaded", dropMaxlength);
   } else {
     applyFacetState();
+    dropMaxlength();
   }
 })();

@@ -21,7 +21,7 @@ from search.searching import (
     suggest,
 )
 from web.live_index import get_index
-from web.params import search_params
+from web.params import request_args, search_params
 
 bp = Blueprint("api", __name__)
 
@@ -29,9 +29,11 @@ SUGGEST_DEFAULT = 8
 SUGGEST_MAX = 20
 
 
-@bp.get("/api/search")
+@bp.route("/api/search", methods=["GET", "POST"])
 def api_search() -> Response:
-    request_ = SearchRequest.from_params(search_params(request.args))
+    """A search; POST takes the same parameters as a form or a JSON object, for queries
+    too long for a URL."""
+    request_ = SearchRequest.from_params(search_params(request_args()))
     return jsonify(search(get_index(), request_).to_dict())
 
 

@@ -10,13 +10,13 @@ a scrollbar. ``/embed`` is the one page other sites may frame (see
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app
 
 from search.params import whole_number
 from search.searching import InvalidRequest, SearchRequest, search
 from web.assets import send_static
 from web.live_index import get_index
-from web.params import clean_args, search_params
+from web.params import clean_args, query_cut, query_text, request_args, search_params
 from web.views.render import render_page
 
 bp = Blueprint("embed", __name__)
@@ -37,17 +37,18 @@ def widget_limit(value: str | None) -> int:
     return max(1, min(number, cap))
 
 
-@bp.get("/embed", endpoint="frame")
+@bp.route("/embed", endpoint="frame", methods=["GET", "POST"])
 def frame() -> Response:
-    """The framed widget, whole or (for htmx) just its results."""
-    theme = request.args.get("theme")
+    """The framed widget, whole or (for htmx, which posts) just its results."""
+    values = request_args()
+    theme = values.get("theme")
     theme = theme if theme in THEMES else None
-    limit = widget_limit(request.args.get("limit"))
-    args = clean_args(request.args, EMBED_KEYS)
-    q = request.args.get("q", "").strip()
+    limit = widget_limit(values.get("limit"))
+    args = clean_args(values, EMBED_KEYS)
+    q = query_text(values)
     response, error = None, None
     if q:
-        params = search_params(request.args)
+        params = search_params(values)
         params = {k: v for k, v in params.items() if k in EMBED_KEYS}
         params["per_page"] = str(limit)
         try:
@@ -59,6 +60,7 @@ def frame() -> Response:
         "results",
         status=400 if error else 200,
         q=q,
+        cut=query_cut(values),
         args=args,
         theme=theme,
         limit=limit,

@@ -21,7 +21,15 @@ from search.searching import (
     search,
 )
 from web.live_index import get_index
-from web.params import clean_args, has_query, search_params, url_with
+from web.params import (
+    clean_args,
+    has_query,
+    query_cut,
+    query_text,
+    request_args,
+    search_params,
+    url_with,
+)
 from web.views.render import render_page
 
 bp = Blueprint("pages", __name__)
@@ -31,18 +39,24 @@ WELCOME_HITS = 10
 
 
 @bp.get("/", endpoint="home")
-@bp.get("/search", endpoint="search")
+@bp.route("/search", endpoint="search", methods=["GET", "POST"])
 def search_page() -> Response:
-    """The search page, whole or (for htmx) just its results block."""
-    asked = has_query(request.args)
-    params = search_params(request.args)
+    """The search page, whole or (for htmx) just its results block.
+
+    The htmx form posts (a pasted paragraph fits in no URL); the address it pushes is
+    the GET URL of the same state (:func:`url_with`), with the query as it was searched.
+    """
+    args = request_args()
+    asked = has_query(args)
+    params = search_params(args)
     if not asked:
         # Without words or filters relevance means nothing: show what is new.
         params.setdefault("sort", "newest")
         params.setdefault("per_page", str(WELCOME_HITS))
     context: dict[str, Any] = {
-        "q": request.args.get("q", "").strip(),
-        "args": clean_args(request.args),
+        "q": query_text(args),
+        "cut": query_cut(args),
+        "args": clean_args(args),
         "asked": asked,
         "response": None,
         "error": None,
@@ -61,7 +75,7 @@ def search_page() -> Response:
 @bp.get("/doc/<path:doc_id>")
 def document(doc_id: str) -> str:
     """One article; ``?q=`` (set by result links) highlights the query's words in it."""
-    q = request.args.get("q", "").strip() or None
+    q = query_text(request.args) or None
     index = get_index()
     doc = get_document(index, doc_id, q)
     if doc is None:
