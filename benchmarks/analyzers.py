@@ -27,7 +27,7 @@ from typing import Any
 
 from whoosh.analysis import StandardAnalyzer
 
-from search.analysis import word_forms
+from search.analysis.analyzers import WORD_MEMO
 from search.corpus import read_corpus
 from search.engine.whoosh_analysis import exact_analyzer, stemmed_analyzer
 
@@ -115,12 +115,12 @@ def measure(texts: list[str], rounds: int = 2) -> AnalysisBench:
     distinct = 0
     for _ in range(max(1, rounds)):
         for name, run in candidates:  # interleaved, so a busy spell hits every analyzer
-            word_forms.cache_clear()
+            WORD_MEMO.clear()
             cold, counts[name] = _pass(run, texts)
             warm, _ = _pass(run, texts)
             best[name][0] = min(best[name][0], cold)
             best[name][1] = min(best[name][1], warm)
-            distinct = max(distinct, word_forms.cache_info().currsize)
+            distinct = max(distinct, len(WORD_MEMO.forms))
     base_cold, base_warm = best[candidates[0][0]]
     figures = [
         AnalyzerFigures(

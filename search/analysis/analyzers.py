@@ -10,14 +10,18 @@ can never disagree.
 Why memoise: news vocabulary is Zipfian, a few thousand words make up most
 tokens, so normalising and stemming each distinct word once makes analysis
 cost little more than tokenizing (``python -m benchmarks analysis``).
+The memo is bounded in bytes, not entries: a corpus of unique long "words" (a
+hostile file, a base64 blob) would otherwise fill a fixed number of entries with
+megabytes each. When it reaches :data:`WORD_CACHE_BYTES` it starts over; the
+frequent words are back within a few documents.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 from search.arabic import DECIMAL_SEPARATORS, INVISIBLE, TOKEN_MARKS
@@ -32,7 +36,10 @@ from .stopwords import is_stopword
 # separators (1.5, ٢٫٥, 10,000).
 TOKEN_PATTERN = rf"\d+(?:[.,{DECIMAL_SEPARATORS}]\d+)+|[\w{TOKEN_MARKS}{INVISIBLE}]+"
 
-_WORD_CACHE_SIZE = 1 << 18
+#: What the word memo may hold: about 400,000 Arabic words of ordinary length.
+WORD_CACHE_BYTES = 64 << 20
+#: Bytes one memo entry costs beside its strings: the tuple, the dict's slot.
+_ENTRY_BYTES = 120
 
 
 class WordForms(NamedTuple):
@@ -46,9 +53,50 @@ class WordForms(NamedTuple):
     stopped: bool
 
 
-@lru_cache(maxsize=_WORD_CACHE_SIZE)
+class _WordMemo:
+    """The word memo: a dict (a hit costs one lookup, as in ``lru_cache``) whose size
+    in bytes is counted as it grows, emptied when over budget."""
+
+    __slots__ = ("budget", "forms", "size")
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.forms: dict[str, WordForms] = {}
+        self.size = 0
+
+    def add(self, surface: str, forms: WordForms) -> None:
+        cost = (
+            sys.getsizeof(surface)
+            + sys.getsizeof(forms.exact)
+            + sys.getsizeof(forms.term)
+            + _ENTRY_BYTES
+        )
+        if self.size + cost > self.budget:
+            self.clear()
+        if cost <= self.budget:
+            self.forms[surface] = forms
+            self.size += cost
+
+    def clear(self) -> None:
+        self.forms.clear()
+        self.size = 0
+
+
+WORD_MEMO = _WordMemo(WORD_CACHE_BYTES)
+_known = WORD_MEMO.forms
+
+
 def word_forms(surface: str) -> WordForms:
-    """Normalise, stem and stop-check one token (memoised)."""
+    """Normalise, stem and stop-check one token (memoised, see the module's docstring)."""
+    try:
+        return _known[surface]
+    except KeyError:
+        forms = _word_forms(surface)
+        WORD_MEMO.add(surface, forms)
+        return forms
+
+
+def _word_forms(surface: str) -> WordForms:
     prepared = prepare(surface)
     if not prepared:
         return WordForms("", "", True)

@@ -15,6 +15,7 @@ and response) speaks only these types.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -159,27 +160,54 @@ V = TypeVar("V")
 
 
 class Memo:
-    """A small least-recently-used memo owned by one reader.
+    """A small least-recently-used memo owned by one reader, bounded in bytes.
 
     What the search layer derives from one view of an index (how articles write a
     word, say) belongs to that view: kept on the reader, it dies with it, where a
     module-level cache keyed by reader would keep every replaced generation open.
+    Bounded in bytes as well as entries: a key or value is as long as the corpus's
+    longest word or the query (4,096 written forms of megabyte-long "words" would be
+    gigabytes).
     """
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 4096, max_bytes: int = 16 << 20) -> None:
         self._size = size
-        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+
+    @property
+    def bytes(self) -> int:
+        """About how much memory the memo holds (strings counted, objects estimated)."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def get(self, key: K, compute: Callable[[K], V]) -> V:
         try:
-            value = self._items[key]
+            value, _ = self._items[key]
         except KeyError:
-            value = self._items[key] = compute(key)
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
+            value = compute(key)
+            cost = _weight(key) + _weight(value)
+            if cost <= self._max_bytes:
+                self._items[key] = (value, cost)
+                self._bytes += cost
+                while len(self._items) > self._size or self._bytes > self._max_bytes:
+                    self._bytes -= self._items.popitem(last=False)[1][1]
         else:
             self._items.move_to_end(key)
         return value  # type: ignore[return-value]
+
+
+def _weight(value: object) -> int:
+    """Bytes ``value`` holds: strings and bytes as measured, tuples by their items,
+    anything else as a small fixed cost (objects shared by many entries, numbers)."""
+    if isinstance(value, str | bytes):
+        return sys.getsizeof(value)
+    if isinstance(value, tuple):
+        return 56 + sum(_weight(item) for item in value)
+    return 64
 
 
 class IndexWriter(Protocol):
