@@ -15,9 +15,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from search import engine
+from search.corpus.origin import relative_origin
 from search.engine import (
     DEFAULT_CACHE_MB,
     EngineHit,
@@ -208,11 +210,22 @@ def _did_you_mean(
 # --- documents, stats -------------------------------------------------------------
 
 
-def get_document(index: Index, doc_id: str, query: str | None = None) -> DocumentView | None:
-    """A stored document ready to show; with ``query``, its matching words are marked."""
+def get_document(
+    index: Index,
+    doc_id: str,
+    query: str | None = None,
+    corpus: Sequence[str] | None = None,
+) -> DocumentView | None:
+    """A stored document ready to show; with ``query``, its matching words are marked.
+
+    With ``corpus`` (the corpus folders), ``origin`` is told relative to them, as the
+    site and the API show it: the server's own paths are nobody else's business.
+    """
     doc = index.reader().get(doc_id)
     if doc is None:
         return None
+    if corpus is not None and doc.origin:
+        doc = dataclasses.replace(doc, origin=relative_origin(doc.origin, corpus))
     highlighter = _highlighter(parse_query(query) if query else None)
     paragraphs = [p for p in re.split(r"\n\s*\n|\n", doc.body) if p.strip()]
     body_html = "\n".join(f"<p>{highlight_all(p.strip(), highlighter)}</p>" for p in paragraphs)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 #: The repository: the default index and corpus live here.
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +107,25 @@ def _number(
     raise SettingsError(f"{name} must be {expected}, not {text!r}")
 
 
+def _public_url(text: str | None) -> str | None:
+    """An absolute http(s) URL with a host and no query, without its trailing slash."""
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or any(ch.isspace() or ord(ch) < 0x20 for ch in text)
+    ):
+        raise SettingsError(
+            f"NABA_PUBLIC_URL must be the site's address such as "
+            f"'https://news.example/naba', not {text!r}"
+        )
+    return text.rstrip("/")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What the environment asks of Naba, typed and checked; see the README's
@@ -135,6 +155,13 @@ class Settings:
     rate_limit: str | None = DEFAULT_RATE_LIMIT
     #: ``NABA_SUGGEST_RATE_LIMIT``: the looser limit of ``/api/suggest``.
     suggest_rate_limit: str = DEFAULT_SUGGEST_RATE_LIMIT
+    #: ``NABA_PUBLIC_URL``: the site's address as readers reach it
+    #: (``https://news.example/naba``), for the absolute URLs of ``/opensearch.xml``; unset,
+    #: they follow the request's ``Host``, which any client can set.
+    public_url: str | None = None
+    #: ``NABA_PROXIES``: how many reverse proxies in front set ``X-Forwarded-*``, whose
+    #: headers are then believed (Werkzeug's ProxyFix); 0 believes none of them.
+    proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -190,4 +217,13 @@ class Settings:
             embed_origins=tuple(split_list(env.get("NABA_EMBED_ORIGINS"))),
             rate_limit=rate_limit if limited else None,
             suggest_rate_limit=suggest,
+            public_url=_public_url(_text(env, "NABA_PUBLIC_URL")),
+            proxies=_number(
+                env,
+                "NABA_PROXIES",
+                0,
+                int,
+                lambda count: 0 <= count <= 10,
+                "a whole number of proxies from 0 to 10",
+            ),
         )

@@ -67,6 +67,14 @@ def test_an_empty_environment_gives_the_defaults() -> None:
         ),
         ("NABA_RATE_LIMIT", "10/second;1000/day", "rate_limit", "10/second;1000/day"),
         ("NABA_SUGGEST_RATE_LIMIT", "30/second", "suggest_rate_limit", "30/second"),
+        (
+            "NABA_PUBLIC_URL",
+            "https://news.example/naba/",
+            "public_url",
+            "https://news.example/naba",
+        ),
+        ("NABA_PUBLIC_URL", "http://127.0.0.1:8000", "public_url", "http://127.0.0.1:8000"),
+        ("NABA_PROXIES", "1", "proxies", 1),
     ],
 )
 def test_each_variable_is_parsed(variable: str, value: str, field: str, expected: Any) -> None:
@@ -113,6 +121,11 @@ def test_the_process_environment_is_read_when_none_is_given(
         ("NABA_PROGRESS_SECONDS", "-1"),
         ("NABA_PROGRESS_SECONDS", "nan"),
         ("PORT", "80\nTraceback"),  # a value cannot break the message over two lines
+        ("NABA_PUBLIC_URL", "news.example"),
+        ("NABA_PUBLIC_URL", "javascript:alert(1)"),
+        ("NABA_PUBLIC_URL", "https://news.example/?q=1"),
+        ("NABA_PROXIES", "-1"),
+        ("NABA_PROXIES", "many"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable_and_the_value(

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # split_list is web's as much as search's: the tests build allow-lists with it.
 from search.settings import Settings, split_list
@@ -42,11 +43,17 @@ def app_config(settings: Settings) -> dict[str, Any]:
         # The index location (a folder, or an engine's URL) and its posting cache.
         "INDEX": settings.index,
         "CACHE_MB": settings.cache_mb,
+        # The corpus folders: article origins are shown relative to them.
+        "CORPUS": list(settings.corpus),
         # Sites allowed to frame /embed (CSP frame-ancestors); "*" means any site.
         "EMBED_ORIGINS": list(settings.embed_origins),
         # Origins allowed to read the JSON API from a browser; "*" means any origin.
         "CORS_ORIGINS": list(settings.cors_origins),
         "RATE_LIMIT": settings.rate_limit or "off",
+        # The site's public address for absolute URLs (None: the request's Host).
+        "PUBLIC_URL": settings.public_url,
+        # Reverse proxies whose X-Forwarded-* headers are believed (ProxyFix).
+        "PROXIES": settings.proxies,
         "SUGGEST_RATE_LIMIT": settings.suggest_rate_limit,
         # The widget shows a few results; more belongs on the full search page.
         "EMBED_MAX_LIMIT": 10,
@@ -66,10 +73,10 @@ def check_origins(settings: Settings) -> None:
     """The allow-list check every app makes, without building one: an entry point calls
     it before forking, so that a bad origin stops the server with one line instead of
     failing each worker as it boots. Raises ValueError naming the variable."""
-    from web.security import check_sources
+    from web.security import check_cors_origins, check_sources
 
     check_sources(list(settings.embed_origins), "NABA_EMBED_ORIGINS")
-    check_sources([origin.rstrip("/") for origin in settings.cors_origins], "NABA_CORS_ORIGINS")
+    check_cors_origins(list(settings.cors_origins))
 
 
 def create_app(
@@ -90,6 +97,11 @@ def create_app(
         app.config.update(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Arabic stays readable in JSON
     app.json.sort_keys = False  # type: ignore[attr-defined]  # the order to_dict() gives, as the CLI
+    proxies = int(app.config["PROXIES"])
+    if proxies:  # the client's address, scheme, host and prefix as the proxies saw them
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import quote, urlsplit
 
 from flask import Flask
 from hijridate import Gregorian
@@ -115,6 +116,23 @@ def safe_url(value: str | None) -> str | None:
     return value
 
 
+#: Characters that show nothing, or change the direction of what follows (U+202E
+#: makes ``txt.exe`` read ``exe.txt``): control, format and separator characters.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co"})
+
+
+def visible(value: str | None) -> str:
+    """``value`` with every invisible or direction-changing character written as its
+    percent-encoding (as a browser's address bar shows it), for URLs, ids and paths shown
+    as text: they come from the corpus, and must read as what they are."""
+    return "".join(
+        quote(ch.encode("utf-8", "surrogatepass"), safe="")
+        if unicodedata.category(ch) in _INVISIBLE
+        else ch
+        for ch in value or ""
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the filters templates use."""
     app.jinja_env.filters.update(
@@ -123,5 +141,6 @@ def init_app(app: Flask) -> None:
         month_label=month_label,
         count_noun=count_noun,
         safe_url=safe_url,
+        visible=visible,
         source_label=source_label,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, current_app, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from search.searching import BOX_FACETS, FILTER_PARAMS, MAX_QUERY_CHARS, PARAMS
@@ -125,6 +125,29 @@ def url_with(endpoint: str = "pages.search", **changes: Any) -> str:
     return url_for(endpoint, **changed_args(current, changes))
 
 
+def doc_url(doc_id: str, endpoint: str = "pages.document", **values: Any) -> str:
+    """The address of a document (``endpoint`` ``pages.document`` or ``api.api_document``).
+
+    Ids are corpus paths and go in the path, readable: ``/doc/articles/a.txt``. An id
+    with an empty, ``.`` or ``..`` segment (``../x``, ``/x``, ``a//b``) cannot: browsers
+    resolve dot segments (``%2e%2e`` too) before sending and the router merges slashes,
+    so the link would lead elsewhere; it goes in the query string, ``/doc?id=../x``.
+    """
+    if any(segment in ("", ".", "..") for segment in doc_id.split("/")):
+        return url_for(f"{endpoint}_by_query", id=doc_id, **values)
+    return url_for(endpoint, doc_id=doc_id, **values)
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for other programs (a browser's search-engine list): under
+    ``PUBLIC_URL`` when set, else under the request's root, whose host any client can
+    choose (and which, behind a proxy, is right only with ``PROXIES`` set)."""
+    public = current_app.config.get("PUBLIC_URL")
+    if not public:
+        return url_for(endpoint, _external=True, **values)
+    return public + url_for(endpoint, **values)[len(request.script_root) :]
+
+
 def toggled(values: Iterable[str], value: str) -> list[str]:
     """``values`` with ``value`` added, or removed if present (a facet checkbox's link)."""
     values = list(values)
@@ -146,6 +169,8 @@ def init_app(app: Flask) -> None:
     """Give templates the link builders."""
     app.jinja_env.globals.update(
         url_with=url_with,
+        external_url=external_url,
+        doc_url=doc_url,
         toggled=toggled,
         page_window=page_window,
         box_facets=BOX_FACETS,

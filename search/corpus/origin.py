@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 _RECORD = re.compile(r":\d+$")
 
@@ -25,6 +26,20 @@ def normal_origin(origin: str) -> str:
         if match:
             path, suffix = match.groups()
     return os.path.abspath(path) + bang + member + suffix
+
+
+def relative_origin(origin: str, roots: Iterable[str]) -> str:
+    """``origin`` with the corpus folder it was read from taken off (``articles/a.txt``,
+    ``feeds/wire.jsonl:4``, ``ant.tar.gz!ant/1.txt``), for readers and API clients: where
+    in the corpus an article is, not where the server keeps the corpus. Under none of
+    ``roots`` (an index built from other paths), only the file's name is kept."""
+    full = normal_origin(origin)
+    path = origin_file(full.split("!", 1)[0])
+    rest = full[len(path) :]
+    for root in sorted((os.path.abspath(r) for r in roots), key=len, reverse=True):
+        if path.startswith(root + os.sep):
+            return path[len(root) + 1 :] + rest
+    return os.path.basename(path) + rest
 
 
 def origin_file(origin: str) -> str:

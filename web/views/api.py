@@ -9,7 +9,7 @@ error by :mod:`web.errors`; CORS headers come from :func:`web.security.cors_head
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from search.params import whole_number
 from search.searching import (
@@ -37,10 +37,15 @@ def api_search() -> Response:
     return jsonify(search(get_index(), request_).to_dict())
 
 
+@bp.get("/api/doc", endpoint="api_document_by_query")
 @bp.get("/api/doc/<path:doc_id>")
-def api_document(doc_id: str) -> Response:
-    """One document; ``?q=`` highlights the query's words in ``title`` and ``body_html``."""
-    doc = get_document(get_index(), doc_id, request.args.get("q", "").strip() or None)
+def api_document(doc_id: str | None = None) -> Response:
+    """One document; ``?q=`` highlights the query's words in ``title`` and ``body_html``.
+    ``/api/doc?id=…`` takes any id, also those a path cannot carry (``../x``)."""
+    if doc_id is None:
+        doc_id = request.args.get("id", "")
+    q = request.args.get("q", "").strip() or None
+    doc = get_document(get_index(), doc_id, q, current_app.config["CORPUS"])
     if doc is None:
         abort(404, f"no document {doc_id!r}")
     return jsonify(doc.to_dict())

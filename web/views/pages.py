@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from search.searching import (
     InvalidRequest,
@@ -72,12 +72,18 @@ def search_page() -> Response:
     return render_page("search.html", "results", status=status, push_url=url_with(), **context)
 
 
+@bp.get("/doc", endpoint="document_by_query")
 @bp.get("/doc/<path:doc_id>")
-def document(doc_id: str) -> str:
-    """One article; ``?q=`` (set by result links) highlights the query's words in it."""
+def document(doc_id: str | None = None) -> str:
+    """One article; ``?q=`` (set by result links) highlights the query's words in it.
+
+    ``/doc?id=…`` carries the ids a path cannot (see :func:`web.params.doc_url`).
+    """
+    if doc_id is None:
+        doc_id = request.args.get("id", "")
     q = query_text(request.args) or None
     index = get_index()
-    doc = get_document(index, doc_id, q)
+    doc = get_document(index, doc_id, q, current_app.config["CORPUS"])
     if doc is None:
         abort(404)
     similar = more_like_this(index, doc_id, limit=5)
