@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from search.engine import Filters
@@ -39,7 +39,9 @@ class Param:
     typed value into parameter values (by default: this parameter, parsed). A facet
     outside any group is a list of boxes on the search page: ``label`` is its heading,
     ``show`` how a value reads there, ``empty`` what to say when there is none (no
-    ``empty``: the list is left out).
+    ``empty``: the list is left out). ``schema`` is one value's JSON Schema in the API's
+    OpenAPI description (``/api/openapi.json``): what a client should send, while
+    ``parse`` stays the judge (it also takes Arabic-Indic digits, say).
     """
 
     name: str
@@ -59,6 +61,7 @@ class Param:
     label: str | None = None
     show: Callable[[str], str] = str
     empty: str | None = None
+    schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "string"})
 
     def read_operator(self, value: str) -> dict[str, list[Any]]:
         """Parameter values from a value typed after one of ``operators``."""
@@ -183,6 +186,7 @@ PARAMS: tuple[Param, ...] = (
         facet_order="value",
         group="dates",
         json="years",
+        schema={"type": "string", "pattern": "^[0-9]{4}$", "example": "2023"},
     ),
     Param(
         "month",
@@ -195,6 +199,7 @@ PARAMS: tuple[Param, ...] = (
         facet_order="value",
         group="dates",
         json="months",
+        schema={"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2023-08"},
     ),
     Param(
         "from",
@@ -205,6 +210,7 @@ PARAMS: tuple[Param, ...] = (
         group="dates",
         bound="from",
         json="from",
+        schema={"type": "string", "format": "date"},
     ),
     Param(
         "to",
@@ -215,11 +221,22 @@ PARAMS: tuple[Param, ...] = (
         group="dates",
         bound="to",
         json="to",
+        schema={"type": "string", "format": "date"},
     ),
     Param(
-        "sort", "relevance | newest | oldest", default="relevance", cli="--sort", metavar="ORDER"
+        "sort",
+        "relevance | newest | oldest",
+        default="relevance",
+        cli="--sort",
+        metavar="ORDER",
+        schema={"type": "string", "enum": list(SORTS)},
     ),
-    Param("mode", "stemmed | exact (--exact: match words exactly)", default="stemmed"),
+    Param(
+        "mode",
+        "stemmed | exact (--exact: match words exactly)",
+        default="stemmed",
+        schema={"type": "string", "enum": list(MODES)},
+    ),
     Param(
         "per_page",
         "results per page",
@@ -227,8 +244,17 @@ PARAMS: tuple[Param, ...] = (
         default=10,
         cli="--per-page",
         metavar="N",
+        schema={"type": "integer", "minimum": 1, "maximum": 50},
     ),
-    Param("page", "page number", parse=_whole("page"), default=1, cli="--page", metavar="N"),
+    Param(
+        "page",
+        "page number (page × per_page ≤ 1000)",
+        parse=_whole("page"),
+        default=1,
+        cli="--page",
+        metavar="N",
+        schema={"type": "integer", "minimum": 1, "maximum": 1000},
+    ),
 )
 
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}

@@ -20,6 +20,7 @@ from search.searching import (
     search,
     suggest,
 )
+from web import openapi
 from web.live_index import get_index
 from web.params import request_args, search_params
 
@@ -77,6 +78,12 @@ def api_suggest() -> Response:
 def api_stats() -> Response:
     """Size and coverage of the index: documents, date range, documents per source."""
     return jsonify(index_stats(get_index()))
+
+
+@bp.get("/api/openapi.json")
+def api_description() -> Response:
+    """The API described in OpenAPI 3.0 (:mod:`web.openapi`), for clients and fuzzers."""
+    return jsonify(openapi.description())
 
 
 @bp.get("/healthz")
