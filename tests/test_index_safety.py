@@ -93,3 +93,35 @@ def test_the_site_answers_503_not_500(root: Path) -> None:
     search = client.get("/api/search?q=الحكومة")
     assert search.status_code == 503 and "writable by every user" in search.get_json()["error"]
     assert client.get("/search?q=الحكومة").status_code == 503
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file and folder under ``root``: size, modification time, inode."""
+    return {
+        str(path.relative_to(root)): (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        for path in [root, *root.rglob("*")]
+        for stat in [path.stat()]
+    }
+
+
+def test_the_site_writes_nothing_to_the_index(root: Path) -> None:
+    """So it can run as a user who may only read the index (docs/security.md): served
+    from start to searches, articles, suggestions and stats, the tree is unchanged."""
+    from tests.browser.support import make_app
+    from web.live_index import warm
+
+    before = _tree(root)
+    app = make_app(root)
+    assert warm(app)
+    client = app.test_client()
+    for query in ("الحكومة", '"وزارة الصحة"', "انتخابات -رئاسية", "غزة أو لبنان"):
+        assert client.get("/search", query_string={"q": query}).status_code == 200
+        found = client.get("/api/search", query_string={"q": query, "sort": "newest"})
+        for hit in found.get_json()["hits"][:2]:
+            assert (
+                client.get("/api/doc", query_string={"id": hit["id"], "q": query}).status_code
+                == 200
+            )
+    for path in ("/", "/api/stats", "/healthz", "/api/suggest?q=الح", "/embed?q=الحكومة"):
+        assert client.get(path).status_code == 200, path
+    assert _tree(root) == before
