@@ -38,8 +38,19 @@ from .base import (
     Word,
 )
 
-#: Location schemes other than a folder path, and how each opens (``postgresql`` next).
+#: Location schemes other than a folder path, and how each opens.
 ENGINES: dict[str, Callable[..., Index]] = {}
+
+
+def _postgres(location: str, **options: object) -> Index:
+    """``postgresql://…``: imported when used, so the embedded engine's commands do not
+    load a database driver."""
+    from .postgres import open_postgres
+
+    return open_postgres(location, **options)  # type: ignore[arg-type]
+
+
+ENGINES["postgresql"] = ENGINES["postgres"] = _postgres
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]+)://", re.IGNORECASE)
 
 

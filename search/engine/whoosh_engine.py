@@ -55,18 +55,15 @@ from .base import (
     Phrase,
     Sort,
 )
+from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
 from .whoosh_analysis import exact_analyzer, stemmed_analyzer
 from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
 from .whoosh_reading import PostingCache, Snapshot
 from .whoosh_storage import install as _read_segments_in_place
 from .whoosh_writing import open_writer
 
-TITLE_BOOST = 2.5
-# Exact-word matches add a little to the stemmed score: a document with the
-# very word the reader typed ranks above one with only a sibling form.
-EXACT_BONUS = 0.3
-# BM25F parameters: Whoosh's defaults (B=0.75, K1=1.2).
-WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
+# BM25F with Naba's parameters (.ranking, shared with the other engines).
+WEIGHTING = scoring.BM25F(B=B, K1=K1)
 SOURCE_SEPARATOR = ","
 # Whoosh's posting buffer per writing process, in MB (see WhooshEngine.writer).
 WRITER_LIMIT_MB = 160

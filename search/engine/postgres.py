@@ -1,0 +1,541 @@
+"""The PostgreSQL engine: an index location ``postgresql://user@host:port/db``.
+
+For archives and readerships past one machine: PostgreSQL brings streaming replicas,
+partitioning, backups and managed hosting that newsrooms already run. The analysis is
+Naba's (:mod:`.postgres_rows` fills ``tsvector`` columns with the very terms the
+embedded engine indexes); candidates come from GIN indexes, and the ranking is the
+embedded engine's BM25F, computed over the candidates from the term frequencies the
+vectors carry and the statistics this engine keeps (:mod:`.postgres_search`).
+
+Layout, in one PostgreSQL schema (``naba`` unless the URL says ``?schema=…``):
+
+* ``meta``: the schema version, the live generation, each generation's manifest;
+* per generation ``<g>``: ``docs_<g>`` (partitioned by publication year, a partition
+  per year and one for undated articles), ``terms_<g>`` (document frequency per field
+  and term) and ``stats_<g>`` (document count, total field lengths, next docnum);
+* views ``docs``, ``terms``, ``stats`` over the live generation: readers never name a
+  generation.
+
+A full rebuild builds a new generation in one transaction and, in the same
+transaction, points the views at it: a reindex killed at any moment (``kill -9``)
+rolls back and leaves the previous data serving, and searches never see a half-built
+index. An incremental reindex changes the live generation in one transaction. Two
+reindexes never run at once: a session advisory lock, which dies with its connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from search.document import Document
+
+from .base import DEFAULT_CACHE_MB, IndexIncompatible, IndexMissing, ReindexRunning
+from .postgres_rows import COLUMNS, row
+
+SCHEMA_VERSION = 1
+DEFAULT_SCHEMA = "naba"
+#: Documents sent per COPY (and per check for new year partitions).
+BATCH = 2000
+#: How long a query may run, and connecting may take (seconds), unless the URL says.
+CONNECT_TIMEOUT_S = 5
+_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
+#: The advisory lock of reindexing (two int keys: "naba", the schema's hash).
+_LOCK_KEY = 0x6E616261
+
+
+def _split_location(location: str) -> tuple[str, str]:
+    """The connection string without Naba's own parameter, and the schema it names."""
+    parts = urlsplit(location)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((value for key, value in query if key == "schema"), DEFAULT_SCHEMA)
+    if not _NAME.match(schema):
+        raise IndexMissing(f"schema must be a lower-case SQL name, not {schema!r}")
+    rest = [(key, value) for key, value in query if key != "schema"]
+    if not any(key == "connect_timeout" for key, _ in rest):
+        rest.append(("connect_timeout", str(CONNECT_TIMEOUT_S)))
+    return urlunsplit(parts._replace(query=urlencode(rest))), schema
+
+
+def _public(location: str) -> str:
+    """The location without a password, for messages."""
+    parts = urlsplit(location)
+    if parts.password:
+        host = parts.hostname or ""
+        user = f"{parts.username}:***@" if parts.username else ""
+        port = f":{parts.port}" if parts.port else ""
+        parts = parts._replace(netloc=f"{user}{host}{port}")
+    return urlunsplit(parts)
+
+
+def open_postgres(location: str, *, cache_mb: int = DEFAULT_CACHE_MB) -> PostgresIndex:
+    """The factory's opener for ``postgresql://`` (and ``postgres://``) locations."""
+    return PostgresIndex(location)
+
+
+class PostgresIndex:
+    """An index in a PostgreSQL database (one schema of it)."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.conninfo, self.schema = _split_location(location)
+        self._pool: Any = None
+        self._pool_pid = 0
+        self._pool_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._reader: Any = None
+
+    # --- connections ----------------------------------------------------------------
+
+    def _connect_error(self, error: Exception) -> IndexMissing:
+        return IndexMissing(
+            f"the index database at {_public(self.location)} cannot be reached: "
+            f"{str(error).strip().splitlines()[0] if str(error).strip() else error}"
+        )
+
+    def pool(self) -> Any:
+        """This process's connection pool, opened on first use (a forked worker opens
+        its own: connections are never shared between processes)."""
+        from psycopg_pool import ConnectionPool
+
+        with self._pool_lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = ConnectionPool(
+                    self.conninfo,
+                    min_size=1,
+                    max_size=4,
+                    open=False,
+                    timeout=CONNECT_TIMEOUT_S,
+                    kwargs={"autocommit": True},
+                    name=f"naba-{self.schema}",
+                )
+                self._pool_pid = os.getpid()
+                self._pool.open(wait=False)
+            return self._pool
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A pooled connection; an unreachable database is :class:`IndexMissing`."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self.pool().connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as error:
+            raise self._connect_error(error) from None
+
+    def _direct(self) -> Any:
+        """A connection of its own (writers and the reindex lock hold theirs)."""
+        import psycopg
+
+        try:
+            return psycopg.connect(self.conninfo, autocommit=True)
+        except psycopg.OperationalError as error:
+            raise self._connect_error(error) from None
+
+    def q(self, sql: str) -> str:
+        """``sql`` with ``{s}`` standing for this index's schema (a checked name)."""
+        return sql.replace("{s}", self.schema)
+
+    # --- the live generation ----------------------------------------------------------
+
+    def _meta(self, conn: Any, key: str) -> Any:
+        try:
+            found = conn.execute(
+                self.q("SELECT value FROM {s}.meta WHERE key = %s"), (key,)
+            ).fetchone()
+        except Exception as error:  # no schema yet: an undefined table
+            if type(error).__name__ in ("UndefinedTable", "InvalidSchemaName"):
+                return None
+            raise
+        return found[0] if found else None
+
+    def generation(self) -> str | None:
+        with self.connection() as conn:
+            live = self._meta(conn, "current")
+            version = self._meta(conn, "version")
+        if live is not None and version != SCHEMA_VERSION:
+            raise IndexIncompatible(
+                f"the index at {_public(self.location)} has schema version {version}, this "
+                f"Naba reads version {SCHEMA_VERSION}: rebuild it with "
+                "`python -m search reindex --full`"
+            )
+        return live
+
+    def exists(self) -> bool:
+        return self.generation() is not None
+
+    def reader(self) -> Any:
+        """A reader of the live generation; a new one when a reindex changed it (so what
+        the search layer memoised for the old one goes with it)."""
+        from .postgres_search import PostgresReader
+
+        live = self.generation()
+        if live is None:
+            raise IndexMissing(
+                f"no index at {_public(self.location)} yet: build one with "
+                f"`python -m search reindex --index {_public(self.location)}`"
+            )
+        with self._lock:
+            if self._reader is None or self._reader.generation != live:
+                self._reader = PostgresReader(self, live)
+            else:
+                self._reader.refresh()
+            return self._reader
+
+    def size_bytes(self) -> int:
+        live = self.generation()
+        if live is None:
+            return 0
+        with self.connection() as conn:
+            found = conn.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname LIKE %s",
+                (self.schema, f"%\\_{live}%"),
+            ).fetchone()
+        return int(found[0])
+
+    def manifest(self) -> dict[str, Any] | None:
+        live = self.generation()
+        if live is None:
+            return None
+        with self.connection() as conn:
+            found: dict[str, Any] | None = self._meta(conn, f"manifest:{live}")
+        return found
+
+    def save_manifest(self, manifest: dict[str, Any]) -> None:
+        from psycopg.types.json import Jsonb
+
+        live = self.generation()
+        if live is None:
+            raise IndexMissing("no index to keep a manifest for")
+        with self.connection() as conn:
+            conn.execute(
+                self.q(
+                    "INSERT INTO {s}.meta (key, value) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+                ),
+                (f"manifest:{live}", Jsonb(manifest)),
+            )
+
+    def close(self) -> None:
+        with self._lock, self._pool_lock:
+            if self._pool is not None and self._pool_pid == os.getpid():
+                self._pool.close()
+            self._pool = None
+            self._reader = None
+
+    # --- writing ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self, *, wait: bool = False) -> Iterator[None]:
+        """Only one reindex at a time: an advisory lock on a connection of its own,
+        released when the connection ends, however the process ends."""
+        conn = self._direct()
+        try:
+            key = hash(self.schema) & 0x7FFFFFFF
+            if wait:
+                conn.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_KEY, key))
+            elif not conn.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (_LOCK_KEY, key)
+            ).fetchone()[0]:
+                raise ReindexRunning(f"another reindex of {_public(self.location)} is running")
+            yield
+        finally:
+            conn.close()
+
+    def prune(self) -> list[str]:
+        """Drop every generation but the live one (under :meth:`lock`); one still read by
+        a long search is left for the next reindex rather than waited for."""
+        live = self.generation()
+        removed = []
+        with self.connection() as conn:
+            names = [
+                name
+                for (name,) in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = %s "
+                    "AND tablename LIKE 'stats\\_%%'",
+                    (self.schema,),
+                ).fetchall()
+            ]
+            for name in names:
+                generation = name.removeprefix("stats_")
+                if generation == live or not _NAME.match(generation):
+                    continue
+                try:
+                    with conn.transaction():
+                        conn.execute("SET LOCAL lock_timeout = '2s'")
+                        for table in ("docs", "terms", "stats"):
+                            conn.execute(self.q(f"DROP TABLE IF EXISTS {{s}}.{table}_{generation}"))
+                        conn.execute(
+                            self.q("DELETE FROM {s}.meta WHERE key = %s"),
+                            (f"manifest:{generation}",),
+                        )
+                    removed.append(generation)
+                except Exception as error:  # a lock timeout: still read; next time
+                    if type(error).__name__ != "LockNotAvailable":
+                        raise
+        return sorted(removed)
+
+    def writer(self, *, workers: int | None = None) -> PostgresWriter:
+        live = self.generation()
+        if live is None:
+            raise IndexMissing(f"no index at {_public(self.location)} to change")
+        return PostgresWriter(self, live, fresh=False)
+
+    def rebuild(self, *, workers: int | None = None) -> PostgresWriter:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+        return PostgresWriter(self, f"g{stamp}_{os.getpid()}", fresh=True)
+
+
+class PostgresWriter:
+    """Adds, replaces and deletes documents in one transaction (a rebuild: a whole new
+    generation, made live in that same transaction)."""
+
+    workers = 1
+
+    def __init__(self, index: PostgresIndex, generation: str, *, fresh: bool) -> None:
+        self.index = index
+        self.generation = generation
+        self.removed: list[str] = []
+        self._fresh = fresh
+        self._conn = index._direct()
+        self._conn.autocommit = False
+        self._pending: list[Document] = []
+        self._gone: set[str] = set()
+        self._years: set[int] = set()
+        self._next = 1
+        self._first_new = 1
+        try:
+            if fresh:
+                self._create()
+            else:
+                self._next = self._first_new = self._stat("next_docnum") or 1
+                self._years = self._existing_years()
+        except BaseException:
+            self._conn.rollback()
+            self._conn.close()
+            raise
+
+    def _x(self, sql: str, params: Any = None) -> Any:
+        sql = self.index.q(sql).replace("{g}", self.generation)
+        return self._conn.execute(sql, params)
+
+    def _stat(self, key: str) -> int:
+        found = self._x("SELECT value FROM {s}.stats_{g} WHERE key = %s", (key,)).fetchone()
+        return int(found[0]) if found else 0
+
+    def _existing_years(self) -> set[int]:
+        rows = self._x(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace "
+            "WHERE n.nspname = %s AND p.relname = %s",
+            (self.index.schema, f"docs_{self.generation}"),
+        ).fetchall()
+        return {int(name.rsplit("_y", 1)[1]) for (name,) in rows if "_y" in name}
+
+    def _create(self) -> None:
+        self._x("CREATE SCHEMA IF NOT EXISTS {s}")
+        self._x("CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value jsonb)")
+        self._x(
+            """CREATE TABLE {s}.docs_{g} (
+                docnum integer NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                year smallint NOT NULL,
+                month text,
+                date date,
+                sources text[] NOT NULL,
+                category text,
+                title text NOT NULL,
+                body text NOT NULL,
+                url text,
+                origin text,
+                date_source text,
+                source_rules jsonb,
+                content_hash text,
+                lengths integer[] NOT NULL,
+                stemmed tsvector NOT NULL,
+                exact tsvector NOT NULL
+            ) PARTITION BY LIST (year)"""
+        )
+        self._x(
+            'CREATE TABLE {s}.terms_{g} (field smallint, term text COLLATE "C", '
+            "df integer NOT NULL, PRIMARY KEY (field, term))"
+        )
+        self._x("CREATE TABLE {s}.stats_{g} (key text PRIMARY KEY, value bigint NOT NULL)")
+
+    def _partition(self, year: int) -> None:
+        name = "undated" if year == 0 else f"y{year}"
+        self._x(
+            f"CREATE TABLE {{s}}.docs_{{g}}_{name} PARTITION OF {{s}}.docs_{{g}} "
+            f"FOR VALUES IN ({year})"
+        )
+        self._years.add(year)
+
+    # --- the IndexWriter interface ---------------------------------------------------
+
+    def add(self, document: Document) -> None:
+        self._pending.append(document)
+        if len(self._pending) >= BATCH:
+            self._flush()
+
+    def update(self, document: Document) -> None:
+        self._gone.add(document.id)
+        self.add(document)
+
+    def delete(self, doc_id: str) -> None:
+        self._gone.add(doc_id)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        for year in {d.date.year if d.date else 0 for d in self._pending} - self._years:
+            self._partition(year)
+        columns = ", ".join(COLUMNS)
+        with self._conn.cursor() as cursor:
+            copy_sql = self.index.q(f"COPY {{s}}.docs_{self.generation} ({columns}) FROM STDIN")
+            with cursor.copy(copy_sql) as copy:
+                for document in self._pending:
+                    copy.write_row(row(self._next, document))
+                    self._next += 1
+        self._pending.clear()
+
+    def commit(self) -> None:
+        try:
+            if self._fresh:
+                self._commit_rebuild()
+            else:
+                self._commit_change()
+            self._conn.commit()
+        except BaseException:
+            self._conn.rollback()
+            raise
+        finally:
+            self._conn.close()
+        if self._fresh:
+            with contextlib.suppress(Exception):
+                self.removed = [g for g in self.index.prune() if g != self._replaced]
+
+    def cancel(self) -> None:
+        try:
+            self._conn.rollback()
+        finally:
+            self._conn.close()
+
+    # --- committing -------------------------------------------------------------------
+
+    _TERM_COUNTS = """
+        SELECT f.field, u.lexeme, count(*)::integer
+        FROM {source} d,
+             LATERAL unnest(d.{column}) u,
+             LATERAL (VALUES ({title}, 'A'), ({body}, 'D')) f(field, label)
+        WHERE f.label = ANY(u.weights::text[]) {where}
+        GROUP BY 1, 2
+    """
+
+    def _term_counts(self, where: str) -> str:
+        return " UNION ALL ".join(
+            self._TERM_COUNTS.format(
+                source="{s}.docs_{g}", column=column, title=title, body=body, where=where
+            )
+            for column, title, body in (("stemmed", 0, 1), ("exact", 2, 3))
+        )
+
+    def _lengths(self, where: str) -> list[int]:
+        found = self._x(
+            "SELECT count(*), coalesce(sum(lengths[1]), 0), coalesce(sum(lengths[2]), 0), "
+            f"coalesce(sum(lengths[3]), 0), coalesce(sum(lengths[4]), 0) FROM {{s}}.docs_{{g}} d "
+            f"WHERE true {where}"
+        ).fetchone()
+        return [int(value) for value in found]
+
+    def _set_stats(self, totals: list[int]) -> None:
+        keys = (
+            "documents",
+            "length:title",
+            "length:body",
+            "length:title_exact",
+            "length:body_exact",
+        )
+        for key, value in [*zip(keys, totals, strict=True), ("next_docnum", self._next)]:
+            self._x(
+                "INSERT INTO {s}.stats_{g} (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (key, value),
+            )
+
+    def _commit_rebuild(self) -> None:
+        from psycopg.types.json import Jsonb
+
+        self._flush()
+        if 0 not in self._years:
+            self._partition(0)  # so an empty index still has a table to read
+        self._x("CREATE INDEX ON {s}.docs_{g} (id)")
+        self._x("CREATE INDEX ON {s}.docs_{g} (docnum)")
+        self._x("CREATE INDEX ON {s}.docs_{g} USING gin (stemmed)")
+        self._x("CREATE INDEX ON {s}.docs_{g} USING gin (exact)")
+        self._x(f"INSERT INTO {{s}}.terms_{{g}} {self._term_counts('')}")
+        self._set_stats(self._lengths(""))
+        for table in ("docs", "terms", "stats"):
+            self._x(f"CREATE OR REPLACE VIEW {{s}}.{table} AS SELECT * FROM {{s}}.{table}_{{g}}")
+        self._replaced = self.index._meta(self._conn, "current")
+        for key, value in (("current", self.generation), ("version", SCHEMA_VERSION)):
+            self._x(
+                "INSERT INTO {s}.meta (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (key, Jsonb(value)),
+            )
+        self._x("ANALYZE {s}.docs_{g}")
+
+    def _commit_change(self) -> None:
+        self._flush()
+        old = "AND d.id = ANY(%(gone)s) AND d.docnum < %(first)s"
+        new = "AND d.docnum >= %(first)s"
+        params = {"gone": sorted(self._gone), "first": self._first_new}
+        before = self._lengths_params(old, params)
+        # Term frequencies: the replaced documents' out, the new ones' in.
+        self._x(
+            f"""UPDATE {{s}}.terms_{{g}} t SET df = t.df - c.n
+                FROM ({self._term_counts(old)}) c(field, term, n)
+                WHERE t.field = c.field AND t.term = c.term""",
+            params,
+        )
+        self._x(f"DELETE FROM {{s}}.docs_{{g}} d WHERE true {old}", params)
+        self._x("DELETE FROM {s}.terms_{g} WHERE df <= 0")
+        self._x(
+            f"""INSERT INTO {{s}}.terms_{{g}} (field, term, df)
+                SELECT * FROM ({self._term_counts(new)}) c
+                ON CONFLICT (field, term) DO UPDATE SET df = {{s}}.terms_{{g}}.df + EXCLUDED.df""",
+            params,
+        )
+        added = self._lengths_params(new, params)
+        current = [
+            self._stat(k)
+            for k in (
+                "documents",
+                "length:title",
+                "length:body",
+                "length:title_exact",
+                "length:body_exact",
+            )
+        ]
+        self._set_stats([c - b + a for c, b, a in zip(current, before, added, strict=True)])
+
+    def _lengths_params(self, where: str, params: dict[str, Any]) -> list[int]:
+        found = self._x(
+            "SELECT count(*), coalesce(sum(lengths[1]), 0), coalesce(sum(lengths[2]), 0), "
+            "coalesce(sum(lengths[3]), 0), coalesce(sum(lengths[4]), 0) "
+            f"FROM {{s}}.docs_{{g}} d WHERE true {where}",
+            params,
+        ).fetchone()
+        return [int(value) for value in found]
+
+    _replaced: str | None = None

@@ -1,0 +1,104 @@
+"""A throwaway PostgreSQL cluster on 127.0.0.1 for the tests of the PostgreSQL engine.
+
+Debian's ``postgresql`` package provides the server binaries (``.ci/run`` installs it);
+no cluster of the machine is touched: :func:`start` runs ``initdb`` into a temporary
+folder and ``pg_ctl`` on a free port, as the ``postgres`` user when the tests run as
+root (PostgreSQL refuses to run as root), and :func:`stop` removes it again. A machine
+without the binaries fails the tests that need them, loudly: they are not skipped.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class NoPostgres(RuntimeError):
+    """The server binaries are missing: install Debian's ``postgresql`` package."""
+
+
+def _bindir() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if not found:
+        raise NoPostgres(
+            "PostgreSQL's server binaries are not installed (apt-get install postgresql; "
+            ".ci/run does it)"
+        )
+    return Path(found[0]).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Cluster:
+    """A running cluster: its data folder, port and the URL of its ``postgres`` database."""
+
+    folder: Path
+    port: int
+    bindir: Path
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A server program (``pg_ctl``, ``initdb``…) as the cluster's owner."""
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def start(settings: dict[str, str] | None = None) -> Cluster:
+    """``initdb`` and start a cluster on a free loopback port; trust authentication
+    (it listens on 127.0.0.1 only, for one test run)."""
+    bindir = _bindir()
+    folder = Path(tempfile.mkdtemp(prefix="naba-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    cluster = Cluster(folder / "data", _free_port(), bindir)
+    done = cluster.run(
+        "initdb",
+        "-D",
+        str(cluster.folder),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"initdb failed: {done.stderr[-2000:]}")
+    options = {
+        "listen_addresses": "127.0.0.1",
+        "port": str(cluster.port),
+        "unix_socket_directories": str(folder),
+        "fsync": "off",  # a test cluster: speed over durability
+        "synchronous_commit": "off",
+        "full_page_writes": "off",
+        **(settings or {}),
+    }
+    flags = " ".join(f"-c {key}={value}" for key, value in options.items())
+    done = cluster.run(
+        "pg_ctl", "-D", str(cluster.folder), "-o", flags, "-l", str(folder / "log"), "-w", "start"
+    )
+    if done.returncode != 0:
+        log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
+        raise RuntimeError(f"pg_ctl start failed: {done.stderr[-1000:]} {log[-2000:]}")
+    return cluster
+
+
+def stop(cluster: Cluster) -> None:
+    cluster.run("pg_ctl", "-D", str(cluster.folder), "-m", "immediate", "-w", "stop")
+    shutil.rmtree(cluster.folder.parent, ignore_errors=True)
