@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,3 +44,16 @@ def app() -> Flask:
 def client(app: Flask) -> FlaskClient:
     """Flask's test client on :func:`app`: real requests through the real app, no mocks."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for the whole run (``tests/postgres_server.py``);
+    each test module uses schemas of its own in it."""
+    from tests import postgres_server
+
+    cluster = postgres_server.start()
+    try:
+        yield cluster.url
+    finally:
+        postgres_server.stop(cluster)

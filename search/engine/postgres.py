@@ -30,6 +30,7 @@ import datetime as dt
 import os
 import re
 import threading
+import zlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -241,7 +242,7 @@ class PostgresIndex:
         released when the connection ends, however the process ends."""
         conn = self._direct()
         try:
-            key = hash(self.schema) & 0x7FFFFFFF
+            key = zlib.crc32(self.schema.encode()) & 0x7FFFFFFF  # the same in every process
             if wait:
                 conn.execute("SELECT pg_advisory_lock(%s, %s)", (_LOCK_KEY, key))
             elif not conn.execute(
