@@ -44,8 +44,10 @@ SCHEMA_VERSION = 1
 DEFAULT_SCHEMA = "naba"
 #: Documents sent per COPY (and per check for new year partitions).
 BATCH = 2000
-#: How long a query may run, and connecting may take (seconds), unless the URL says.
+#: How long connecting may take (seconds), unless the URL says.
 CONNECT_TIMEOUT_S = 5
+#: How long one statement of a search may run (milliseconds).
+QUERY_TIMEOUT_MS = 10_000
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 #: The advisory lock of reindexing (two int keys: "naba", the schema's hash).
 _LOCK_KEY = 0x6E616261
@@ -113,7 +115,12 @@ class PostgresIndex:
                     max_size=4,
                     open=False,
                     timeout=CONNECT_TIMEOUT_S,
-                    kwargs={"autocommit": True},
+                    # A search that runs this long is stopped (an error, not a hung
+                    # worker); a reindex's own connection has no limit.
+                    kwargs={
+                        "autocommit": True,
+                        "options": f"-c statement_timeout={QUERY_TIMEOUT_MS}",
+                    },
                     name=f"naba-{self.schema}",
                 )
                 self._pool_pid = os.getpid()
@@ -129,6 +136,11 @@ class PostgresIndex:
         try:
             with self.pool().connection() as conn:
                 yield conn
+        except psycopg.errors.QueryCanceled:
+            # statement_timeout: answered like an unavailable index (a 503), not a crash.
+            raise IndexMissing(
+                f"the search took longer than {QUERY_TIMEOUT_MS / 1000:g} s and was stopped"
+            ) from None
         except (psycopg.OperationalError, PoolTimeout) as error:
             raise self._connect_error(error) from None
 
