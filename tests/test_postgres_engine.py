@@ -200,3 +200,27 @@ def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("stats", "--index", location)
     assert result.returncode != 0 and "Traceback" not in result.stderr.decode()
     assert "cannot be reached" in result.stderr.decode()
+
+
+def test_no_superuser_is_needed_and_the_site_only_reads(postgres_url: str) -> None:
+    """The roles and grants of docs/scaling.md: the owner of a database reindexes, a
+    role with the documented grants serves, and cannot write."""
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("CREATE ROLE naba LOGIN")
+        admin.execute("CREATE ROLE naba_web LOGIN")
+        admin.execute("CREATE DATABASE naba OWNER naba")
+    server = postgres_url.rsplit("@", 1)[1].split("/", 1)[0]
+    owner = f"postgresql://naba@{server}/naba"
+    reindex([CORPUS / "feeds"], index=owner, full=True)
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute("GRANT USAGE ON SCHEMA naba TO naba_web")
+        conn.execute("GRANT SELECT ON naba.meta, naba.docs, naba.terms, naba.stats TO naba_web")
+    site = open_index(f"postgresql://naba_web@{server}/naba")
+    assert search(site, SearchRequest.from_params({"q": "الجفاف"})).total > 0
+    reindex([CORPUS / "feeds"], index=owner, full=True)  # the grants survive a rebuild
+    assert search(site, SearchRequest.from_params({"q": "الجفاف"})).total > 0
+    result = run_cli("reindex", "--index", f"postgresql://naba_web@{server}/naba", str(CORPUS))
+    assert result.returncode != 0 and "Traceback" not in result.stderr.decode()
+    site.close()

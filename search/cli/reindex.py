@@ -27,7 +27,7 @@ from pathlib import Path
 
 from search.cli._fields import add_field_option, parse_field_map
 from search.cli._progress import Meter
-from search.engine import ReindexRunning, UnknownLocation
+from search.engine import IndexMissing, ReindexRunning, UnknownLocation
 from search.indexing import CorpusMissing, reindex
 from search.settings import Settings
 
@@ -93,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
         except (CorpusMissing, UnknownLocation) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        except IndexMissing as error:  # a database that cannot be reached
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         except ReindexRunning as error:
             print(f"error: {error}", file=sys.stderr)
             return EX_TEMPFAIL

@@ -328,11 +328,12 @@ class PostgresWriter:
         self._next = 1
         self._first_new = 1
         try:
-            if fresh:
-                self._create()
-            else:
-                self._next = self._first_new = self._stat("next_docnum") or 1
-                self._years = self._existing_years()
+            with self._refusals():
+                if fresh:
+                    self._create()
+                else:
+                    self._next = self._first_new = self._stat("next_docnum") or 1
+                    self._years = self._existing_years()
         except BaseException:
             self._conn.rollback()
             self._conn.close()
@@ -341,6 +342,18 @@ class PostgresWriter:
     def _x(self, sql: str, params: Any = None) -> Any:
         sql = self.index.q(sql).replace("{g}", self.generation)
         return self._conn.execute(sql, params)
+
+    @contextlib.contextmanager
+    def _refusals(self) -> Iterator[None]:
+        """What the database refuses (a permission, a full disk) is a failed write, an
+        ``OSError`` as on the embedded engine: the command says so in one line."""
+        import psycopg
+
+        try:
+            yield
+        except psycopg.Error as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise OSError(f"the database refused: {first}") from None
 
     def _stat(self, key: str) -> int:
         found = self._x("SELECT value FROM {s}.stats_{g} WHERE key = %s", (key,)).fetchone()
@@ -398,7 +411,8 @@ class PostgresWriter:
     def add(self, document: Document) -> None:
         self._pending.append(document)
         if len(self._pending) >= BATCH:
-            self._flush()
+            with self._refusals():
+                self._flush()
 
     def update(self, document: Document) -> None:
         self._gone.add(document.id)
@@ -423,11 +437,12 @@ class PostgresWriter:
 
     def commit(self) -> None:
         try:
-            if self._fresh:
-                self._commit_rebuild()
-            else:
-                self._commit_change()
-            self._conn.commit()
+            with self._refusals():
+                if self._fresh:
+                    self._commit_rebuild()
+                else:
+                    self._commit_change()
+                self._conn.commit()
         except BaseException:
             self._conn.rollback()
             raise
