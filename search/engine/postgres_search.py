@@ -24,8 +24,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from whoosh.util.numeric import byte_to_length, length_to_byte
-
 from search.analysis.spelling import one_edit_variants
 from search.document import StoredDocument, from_record
 
@@ -42,7 +40,7 @@ from .base import (
     Sort,
 )
 from .postgres_rows import BODY, BODY_EXACT, FIELDS, TITLE, TITLE_EXACT
-from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
+from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B, quantised
 
 if TYPE_CHECKING:
     from .postgres import PostgresIndex
@@ -64,10 +62,6 @@ def _lexeme(text: str, label: str = "") -> str:
     """One term as ``tsquery`` input, quoted so that no character of it is an operator."""
     quoted = "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
     return f"{quoted}:{label}" if label else quoted
-
-
-def _quantised(length: int) -> int:
-    return int(byte_to_length(length_to_byte(length)))
 
 
 def _stored(values: Sequence[Any]) -> StoredDocument:
@@ -500,7 +494,7 @@ class _Scorer:
             return 0.0
         weight = tf * BOOSTS[field]
         idf = math.log(self.size / (self.df.get((field, term), 0) + 1)) + 1
-        norm = self.k1 * ((1 - self.b) + self.b * _quantised(lengths[field]) / self.avg[field])
+        norm = self.k1 * ((1 - self.b) + self.b * quantised(lengths[field]) / self.avg[field])
         return idf * (weight * (self.k1 + 1)) / (weight + norm)
 
     def clause(
