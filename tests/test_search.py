@@ -1,4 +1,6 @@
-"""Searching the seed articles (and a few made-up ones) in a real index on disk."""
+"""Searching the seed articles (and a few made-up ones) in a real index: every test runs
+on both engines, the embedded one (a folder on disk) and PostgreSQL (a throwaway
+cluster, ``tests/postgres_server.py``)."""
 
 from __future__ import annotations
 
@@ -26,13 +28,31 @@ SEED_002 = "002_988be0b931674315.txt"
 SEED_004 = "004_16044da555cd99ef.txt"
 
 
-@pytest.fixture(scope="module")
-def seeds_index(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    return build_index(tmp_path_factory.mktemp("seeds") / "index", seeds_dir)
+@pytest.fixture(scope="module", params=["whoosh", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def location(engine: str, request: pytest.FixtureRequest, folder: Path, name: str) -> str:
+    """Where a test's index lives on ``engine``: ``folder``, or a schema ``name``."""
+    if engine == "whoosh":
+        return str(folder)
+    return f"{request.getfixturevalue('postgres_url')}?schema={name}"
 
 
 @pytest.fixture(scope="module")
-def handle(seeds_index: Path) -> Index:
+def seeds_index(
+    engine: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeds_dir: Path,
+) -> str:
+    root = location(engine, request, tmp_path_factory.mktemp("seeds") / "index", "seeds")
+    return str(build_index(root, seeds_dir))
+
+
+@pytest.fixture(scope="module")
+def handle(seeds_index: str) -> Index:
     return open_index(seeds_index)
 
 
@@ -127,7 +147,9 @@ def test_facet_counts_respect_the_other_facets_filters(handle: Index) -> None:
     assert sum(response.facets["year"].values()) <= response.total
 
 
-def test_snippets_escape_html_and_keep_marks(tmp_path: Path) -> None:
+def test_snippets_escape_html_and_keep_marks(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "evil.txt").write_text(
@@ -135,7 +157,7 @@ def test_snippets_escape_html_and_keep_marks(tmp_path: Path) -> None:
         "السلام والسلامة <b>عريض</b>\n",
         encoding="utf-8",
     )
-    handle = open_index(build_index(tmp_path / "index", corpus))
+    handle = open_index(build_index(location(engine, request, tmp_path / "index", "evil"), corpus))
     hit = run(handle, "السلام").hits[0]
     assert "<script>" not in hit.title and "&lt;script&gt;" in hit.title
     assert "<img" not in hit.snippet and "&lt;img" in hit.snippet
