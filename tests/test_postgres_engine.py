@@ -224,3 +224,20 @@ def test_no_superuser_is_needed_and_the_site_only_reads(postgres_url: str) -> No
     result = run_cli("reindex", "--index", f"postgresql://naba_web@{server}/naba", str(CORPUS))
     assert result.returncode != 0 and "Traceback" not in result.stderr.decode()
     site.close()
+
+
+def test_incremental_reindex_of_undated_and_new_years(postgres_url: str, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "undated.txt").write_text("خبر بلا تاريخ\n\nنص عن الزراعة.\n", "utf-8")
+    _write(corpus, "dated.txt", "خبر مؤرخ", "نص عن الزراعة أيضا.")
+    location = f"{postgres_url}?schema=years"
+    reindex([corpus], index=location, full=True)
+    (corpus / "undated2.txt").write_text("خبر آخر بلا تاريخ\n\nعن الزراعة.\n", "utf-8")
+    (corpus / "old.txt").write_text("خبر قديم\n\nنشر بتاريخ 1999-05-01\n\nالزراعة.\n", "utf-8")
+    summary = reindex([corpus], index=location)
+    assert summary.added == 2
+    index = open_index(location)
+    found = search(index, SearchRequest.from_params({"q": "الزراعة", "per_page": "10"}))
+    assert found.total == 4 and found.facets["year"] == {"2024": 1, "1999": 1}
+    index.close()

@@ -172,8 +172,19 @@ class PostgresIndex:
 
     def generation(self) -> str | None:
         with self.connection() as conn:
-            live = self._meta(conn, "current")
-            version = self._meta(conn, "version")
+            try:
+                found = dict(
+                    conn.execute(
+                        self.q(
+                            "SELECT key, value FROM {s}.meta WHERE key IN ('current', 'version')"
+                        )
+                    ).fetchall()
+                )
+            except Exception as error:  # no index here yet: no schema, or no table
+                if type(error).__name__ not in ("UndefinedTable", "InvalidSchemaName"):
+                    raise
+                found = {}
+        live, version = found.get("current"), found.get("version")
         if live is not None and version != SCHEMA_VERSION:
             raise IndexIncompatible(
                 f"the index at {_public(self.location)} has schema version {version}, this "
@@ -366,7 +377,11 @@ class PostgresWriter:
             "WHERE n.nspname = %s AND p.relname = %s",
             (self.index.schema, f"docs_{self.generation}"),
         ).fetchall()
-        return {int(name.rsplit("_y", 1)[1]) for (name,) in rows if "_y" in name}
+        years = set()
+        for (name,) in rows:
+            suffix = name.rsplit("_", 1)[1]
+            years.add(0 if suffix == "undated" else int(suffix.removeprefix("y")))
+        return years
 
     def _create(self) -> None:
         self._x("CREATE SCHEMA IF NOT EXISTS {s}")
