@@ -61,9 +61,13 @@ bench-scale: $(VENV)/.bench
 eval: dev-deps
 	$(PY) -m evaluation
 
-# The long property-based and crash runs (a bounded slice of each runs in `make test`).
+# The long property-based, crash and fuzzing runs (a bounded slice of each runs in
+# `make test`): Hypothesis, kill -9 of reindexes, atheris on the corpus readers and the
+# query parser, Schemathesis on the JSON API.
 fuzz: dev-deps
 	NABA_FUZZ_EXAMPLES=10000 NABA_CRASH_TRIALS=20 $(PY) -m pytest tests/test_search_properties.py tests/test_reindex_crash.py tests/test_web_properties.py
+	NABA_FUZZ_SECONDS=600 $(PY) -m pytest tests/test_fuzz.py
+	NABA_API_FUZZ_EXAMPLES=1000 $(PY) -m pytest tests/test_api_schema.py
 
 # Regenerate docs/screenshots/ from the browser tests.
 screenshots: dev-deps

@@ -49,6 +49,11 @@ def is_ignored_member(name: str) -> bool:
     return not parts or any(p.startswith(".") or p == "__MACOSX" for p in parts)
 
 
+#: What reading one zip member may raise: RuntimeError for an encrypted member,
+#: NotImplementedError for an unknown compression.
+_MEMBER_ERRORS = (*ARCHIVE_ERRORS, OSError, NotImplementedError, RuntimeError)
+
+
 def read_zip(
     source: Path | BinaryIO, entry: Entry, ctx: ReadContext, read_member: ReadMember
 ) -> Iterator[Document]:
@@ -57,7 +62,9 @@ def read_zip(
         source = io.BytesIO(source.read())
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, UnicodeDecodeError) as exc:
+        # NotImplementedError: a "version needed" zipfile does not know; UnicodeDecodeError:
+        # a name flagged UTF-8 that is not (both found by tests/fuzz).
         ctx.report.skip(entry.origin, "corrupt archive", f"unreadable zip: {exc}")
         return
     except OSError as exc:  # permissions, I/O: the file, not its format
@@ -65,14 +72,20 @@ def read_zip(
         return
     with archive:
         for info in archive.infolist():
-            if info.is_dir() or is_ignored_member(info.filename):
+            # The name first: ZipInfo.is_dir() fails on an empty one.
+            if is_ignored_member(info.filename) or info.is_dir():
                 continue
             member = entry.member(info.filename)
             try:
-                with archive.open(info) as fh:
+                fh = archive.open(info)
+            except (*_MEMBER_ERRORS, UnicodeDecodeError) as exc:
+                # UnicodeDecodeError: a local header whose name is not the UTF-8 it claims.
+                ctx.report.skip(member.origin, "corrupt archive member", str(exc))
+                continue
+            try:
+                with fh:
                     yield from read_member(fh, member)
-            except (*ARCHIVE_ERRORS, OSError, NotImplementedError, RuntimeError) as exc:
-                # RuntimeError: encrypted member; NotImplementedError: unknown compression.
+            except _MEMBER_ERRORS as exc:
                 ctx.report.skip(member.origin, "corrupt archive member", str(exc))
 
 
