@@ -241,3 +241,26 @@ def test_incremental_reindex_of_undated_and_new_years(postgres_url: str, tmp_pat
     found = search(index, SearchRequest.from_params({"q": "الزراعة", "per_page": "10"}))
     assert found.total == 4 and found.facets["year"] == {"2024": 1, "1999": 1}
     index.close()
+
+
+def test_term_frequencies_are_recovered_exactly(postgres_url: str, tmp_path: Path) -> None:
+    """Frequencies come back from ts_rank (postgres_search._title_count): one to two
+    hundred occurrences, in the title, the body or both, score as on the embedded engine."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(1, 31):
+        title = " ".join(["تجربة"] * (n % 4) + ["عنوان"])
+        body = " ".join(["تجربة جديدة"] * (n * 7) + ["نهاية"])
+        _write(corpus, f"d{n:02d}.txt", title, body)
+    folder = tmp_path / "index"
+    location = f"{postgres_url}?schema=frequencies"
+    reindex([corpus], index=folder, full=True)
+    reindex([corpus], index=location, full=True)
+    for query in ("تجربة", '"تجربة جديدة"', "جديدة"):
+        params = {"q": query, "per_page": "50"}
+        a = search(open_index(folder), SearchRequest.from_params(params)).to_dict()
+        b = search(open_index(location), SearchRequest.from_params(params)).to_dict()
+        assert a["total"] == b["total"] == 30
+        scores = {h["id"]: h["score"] for h in a["hits"]}
+        for hit in b["hits"]:
+            assert abs(hit["score"] - scores[hit["id"]]) < 1e-4, (query, hit["id"])
