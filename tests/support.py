@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,3 +32,14 @@ def build_index(root: Path, *paths: Path) -> Path:
 
     reindex(list(paths), index=root, full=True)
     return root
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    """The shortest of ``runs`` timings of ``work``, in seconds: the growth tests compare
+    two of these, and the best run is the one least disturbed by a busy machine."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best

@@ -216,7 +216,11 @@ def test_no_superuser_is_needed_and_the_site_only_reads(postgres_url: str) -> No
     reindex([CORPUS / "feeds"], index=owner, full=True)
     with psycopg.connect(owner, autocommit=True) as conn:
         conn.execute("GRANT USAGE ON SCHEMA naba TO naba_web")
-        conn.execute("GRANT SELECT ON naba.meta, naba.docs, naba.terms, naba.stats TO naba_web")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA naba TO naba_web")
+        conn.execute(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE naba IN SCHEMA naba "
+            "GRANT SELECT ON TABLES TO naba_web"
+        )
     site = open_index(f"postgresql://naba_web@{server}/naba")
     assert search(site, SearchRequest.from_params({"q": "الجفاف"})).total > 0
     reindex([CORPUS / "feeds"], index=owner, full=True)  # the grants survive a rebuild

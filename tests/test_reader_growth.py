@@ -11,7 +11,6 @@ TREC records.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,18 +20,10 @@ from search.analysis import analyze
 from search.corpus import read_corpus
 from search.corpus.report import ReadReport
 from search.metadata import extract_metadata
+from tests.support import best_of
 
 #: Linear reading gives a ratio near 4; quadratic, 16. The margin absorbs noise.
 MAX_GROWTH = 8.0
-
-
-def _best_of(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def _read(path: Path) -> int:
@@ -70,7 +61,7 @@ def test_a_reader_takes_linear_time(name: str, tmp_path: Path) -> None:
     small, big = tmp_path / f"small{suffix}", tmp_path / f"big{suffix}"
     small.write_text(make(40_000), encoding="utf-8")
     big.write_text(make(160_000), encoding="utf-8")
-    growth = _best_of(3, lambda: _read(big)) / _best_of(3, lambda: _read(small))
+    growth = best_of(3, lambda: _read(big)) / best_of(3, lambda: _read(small))
     assert growth < MAX_GROWTH, f"{name}: 4x the input took {growth:.1f}x the time"
 
 
@@ -90,5 +81,5 @@ def test_analysis_and_metadata_take_linear_time(name: str) -> None:
     def work(text: str) -> Callable[[], object]:
         return lambda: (list(analyze(text)), extract_metadata(text))
 
-    growth = _best_of(3, work(large)) / _best_of(3, work(little))
+    growth = best_of(3, work(large)) / best_of(3, work(little))
     assert growth < MAX_GROWTH, f"{name}: 4x the input took {growth:.1f}x the time"

@@ -8,24 +8,15 @@ as much (a quadratic reader: sixteen).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from search.corpus.trec import parse_doc
-
-
-def _best_of(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
+from tests.support import best_of
 
 
 def _growth(make: Callable[[int], str], small: int) -> float:
     little, big = make(small), make(4 * small)
-    return _best_of(3, lambda: parse_doc(big)) / _best_of(3, lambda: parse_doc(little))
+    return best_of(3, lambda: parse_doc(big)) / best_of(3, lambda: parse_doc(little))
 
 
 def test_unclosed_tags_cost_linear_time() -> None:

@@ -77,6 +77,19 @@ def _public(location: str) -> str:
     return urlunsplit(parts)
 
 
+@contextlib.contextmanager
+def refusals() -> Iterator[None]:
+    """What the database refuses to a writer (a permission, a full disk) is a failed
+    write, an ``OSError`` as on the embedded engine: the command says so in one line."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise OSError(f"the database refused: {first}") from None
+
+
 def open_postgres(location: str, *, cache_mb: int = DEFAULT_CACHE_MB) -> PostgresIndex:
     """The factory's opener for ``postgresql://`` (and ``postgres://``) locations."""
     return PostgresIndex(location)
@@ -277,11 +290,15 @@ class PostgresIndex:
             conn.close()
 
     def prune(self) -> list[str]:
-        """Drop every generation but the live one (under :meth:`lock`); one still read by
-        a long search is left for the next reindex rather than waited for."""
-        live = self.generation()
+        """Drop every generation but the live one (under :meth:`lock`): a rebuild's
+        replaced generation has served its last search by the next reindex."""
+        return self.drop_generations(keep={self.generation() or ""})
+
+    def drop_generations(self, keep: set[str]) -> list[str]:
+        """Drop the generations not in ``keep``; one still read by a long search is left
+        for the next reindex rather than waited for."""
         removed = []
-        with self.connection() as conn:
+        with refusals(), self.connection() as conn:
             names = [
                 name
                 for (name,) in conn.execute(
@@ -292,7 +309,7 @@ class PostgresIndex:
             ]
             for name in names:
                 generation = name.removeprefix("stats_")
-                if generation == live or not _NAME.match(generation):
+                if generation in keep or not _NAME.match(generation):
                     continue
                 try:
                     with conn.transaction():
@@ -330,6 +347,7 @@ class PostgresWriter:
         self.index = index
         self.generation = generation
         self.removed: list[str] = []
+        self._replaced: str | None = None  # the generation a rebuild's commit replaces
         self._fresh = fresh
         self._conn = index._direct()
         self._conn.autocommit = False
@@ -354,17 +372,7 @@ class PostgresWriter:
         sql = self.index.q(sql).replace("{g}", self.generation)
         return self._conn.execute(sql, params)
 
-    @contextlib.contextmanager
-    def _refusals(self) -> Iterator[None]:
-        """What the database refuses (a permission, a full disk) is a failed write, an
-        ``OSError`` as on the embedded engine: the command says so in one line."""
-        import psycopg
-
-        try:
-            yield
-        except psycopg.Error as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            raise OSError(f"the database refused: {first}") from None
+    _refusals = staticmethod(refusals)
 
     def _stat(self, key: str) -> int:
         found = self._x("SELECT value FROM {s}.stats_{g} WHERE key = %s", (key,)).fetchone()
@@ -465,7 +473,10 @@ class PostgresWriter:
             self._conn.close()
         if self._fresh:
             with contextlib.suppress(Exception):
-                self.removed = [g for g in self.index.prune() if g != self._replaced]
+                # The generation just replaced stays for the searches still reading it.
+                self.removed = self.index.drop_generations(
+                    keep={self.generation, self._replaced or ""}
+                )
 
     def cancel(self) -> None:
         try:
@@ -492,11 +503,13 @@ class PostgresWriter:
             for column, title, body in (("stemmed", 0, 1), ("exact", 2, 3))
         )
 
-    def _lengths(self, where: str) -> list[int]:
+    def _lengths(self, where: str, params: dict[str, Any] | None = None) -> list[int]:
+        """Documents and their total field lengths, of the rows ``where`` selects."""
         found = self._x(
             "SELECT count(*), coalesce(sum(lengths[1]), 0), coalesce(sum(lengths[2]), 0), "
-            f"coalesce(sum(lengths[3]), 0), coalesce(sum(lengths[4]), 0) FROM {{s}}.docs_{{g}} d "
-            f"WHERE true {where}"
+            "coalesce(sum(lengths[3]), 0), coalesce(sum(lengths[4]), 0) "
+            f"FROM {{s}}.docs_{{g}} d WHERE true {where}",
+            params,
         ).fetchone()
         return [int(value) for value in found]
 
@@ -543,7 +556,7 @@ class PostgresWriter:
         old = "AND d.id = ANY(%(gone)s) AND d.docnum < %(first)s"
         new = "AND d.docnum >= %(first)s"
         params = {"gone": sorted(self._gone), "first": self._first_new}
-        before = self._lengths_params(old, params)
+        before = self._lengths(old, params)
         # Term frequencies: the replaced documents' out, the new ones' in.
         self._x(
             f"""UPDATE {{s}}.terms_{{g}} t SET df = t.df - c.n
@@ -559,7 +572,7 @@ class PostgresWriter:
                 ON CONFLICT (field, term) DO UPDATE SET df = {{s}}.terms_{{g}}.df + EXCLUDED.df""",
             params,
         )
-        added = self._lengths_params(new, params)
+        added = self._lengths(new, params)
         current = [
             self._stat(k)
             for k in (
@@ -571,14 +584,3 @@ class PostgresWriter:
             )
         ]
         self._set_stats([c - b + a for c, b, a in zip(current, before, added, strict=True)])
-
-    def _lengths_params(self, where: str, params: dict[str, Any]) -> list[int]:
-        found = self._x(
-            "SELECT count(*), coalesce(sum(lengths[1]), 0), coalesce(sum(lengths[2]), 0), "
-            "coalesce(sum(lengths[3]), 0), coalesce(sum(lengths[4]), 0) "
-            f"FROM {{s}}.docs_{{g}} d WHERE true {where}",
-            params,
-        ).fetchone()
-        return [int(value) for value in found]
-
-    _replaced: str | None = None

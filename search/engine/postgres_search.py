@@ -23,6 +23,7 @@ hundreds of milliseconds (docs/scaling.md); posting lists per term are the way o
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
     from .postgres import PostgresIndex
 
 BOOSTS = (TITLE_BOOST, 1.0, TITLE_BOOST, 1.0)
+#: A live view's name in SQL, to be replaced by its generation's table.
+_GENERATION_TABLES = re.compile(r"(\b\w+\.(?:docs|terms|stats))\b")
 _STORED = (
     "id, title, body, date, date_source, sources, source_rules, url, category, origin, content_hash"
 )
@@ -215,15 +218,28 @@ class PostgresReader:
         )
         with self.index.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # The generation's own tables, named from the snapshot itself: the views
+            # would be resolved against the latest catalog, and a rebuild committed after
+            # this transaction's snapshot would then show tables whose rows it cannot see.
+            (live,) = conn.execute(
+                self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
+            ).fetchone()
             if not query.groups:
-                return self._browse(conn, plan, not_excluded, filters, sort, offset, limit, facets)
+                return self._browse(
+                    conn, live, plan, not_excluded, filters, sort, offset, limit, facets
+                )
             return self._ranked(
-                conn, query, plan, not_excluded, filters, sort, offset, limit, facets
+                conn, live, query, plan, not_excluded, filters, sort, offset, limit, facets
             )
+
+    def _in(self, generation: str, sql: str) -> str:
+        """``sql`` on the tables of ``generation`` rather than the live views."""
+        return _GENERATION_TABLES.sub(rf"\1_{generation}", self.index.q(sql))
 
     def _browse(
         self,
         conn: Any,
+        live: str,
         plan: _Plan,
         not_excluded: str,
         filters: Filters,
@@ -232,7 +248,9 @@ class PostgresReader:
         limit: int,
         facets: FacetSpec | None,
     ) -> EngineResult:
-        q = self.index.q
+        def q(sql: str) -> str:
+            return self._in(live, sql)
+
         where = f"{not_excluded} AND {self._filters_sql(filters, plan)}"
         total = conn.execute(q(f"SELECT count(*) FROM {{s}}.docs d WHERE {where}"), plan.params)
         result = EngineResult(total=int(total.fetchone()[0]), hits=[])
@@ -268,6 +286,7 @@ class PostgresReader:
     def _ranked(
         self,
         conn: Any,
+        live: str,
         query: EngineQuery,
         plan: _Plan,
         not_excluded: str,
@@ -277,7 +296,9 @@ class PostgresReader:
         limit: int,
         facets: FacetSpec | None,
     ) -> EngineResult:
-        q = self.index.q
+        def q(sql: str) -> str:
+            return self._in(live, sql)
+
         groups = [[self._match(c, query.mode, plan) for c in g.alternatives] for g in query.groups]
         conditions = [cond for group in groups for match in group for cond in match.conditions]
         # Each (column, term) the scores need, with its frequency in both fields.
