@@ -13,13 +13,17 @@ Layout, in one PostgreSQL schema (``naba`` unless the URL says ``?schema=…``):
 * per generation ``<g>``: ``docs_<g>`` (partitioned by publication year, a partition
   per year and one for undated articles), ``terms_<g>`` (document frequency per field
   and term) and ``stats_<g>`` (document count, total field lengths, next docnum);
-* views ``docs``, ``terms``, ``stats`` over the live generation: readers never name a
-  generation.
+* views ``docs``, ``terms``, ``stats`` over the live generation, for single
+  statements. A search (several statements in one repeatable-read transaction) reads
+  ``meta`` first and names that generation's tables: a view is resolved against the
+  latest catalog, so after a rebuild committed during the transaction it would name
+  tables whose rows the transaction's snapshot cannot see.
 
 A full rebuild builds a new generation in one transaction and, in the same
-transaction, points the views at it: a reindex killed at any moment (``kill -9``)
-rolls back and leaves the previous data serving, and searches never see a half-built
-index. An incremental reindex changes the live generation in one transaction. Two
+transaction, makes it live: a reindex killed at any moment (``kill -9``) rolls back
+and leaves the previous data serving, and searches never see a half-built index. The
+generation it replaced is kept until the next reindex, for searches still reading it.
+An incremental reindex changes the live generation in one transaction. Two
 reindexes never run at once: a session advisory lock, which dies with its connection.
 """
 
