@@ -21,7 +21,6 @@ from typing import Any
 from search import engine
 from search.corpus.origin import relative_origin
 from search.engine import (
-    DEFAULT_CACHE_MB,
     EngineHit,
     EngineResult,
     FacetSpec,
@@ -29,6 +28,7 @@ from search.engine import (
     Index,
     IndexIncompatible,
     IndexMissing,
+    IndexOptions,
     IndexReader,
     Sort,
     UnknownLocation,
@@ -67,12 +67,13 @@ MAX_CORRECTED_LETTERS = 20
 # --- the index ---------------------------------------------------------------
 
 
-def open_index(location: str | os.PathLike[str], *, cache_mb: int = DEFAULT_CACHE_MB) -> Index:
-    """The index at ``location`` (a folder, or an engine's URL), following reindexes.
+def open_index(location: str | os.PathLike[str], options: IndexOptions | None = None) -> Index:
+    """The index at ``location`` (a folder, or an engine's URL), following reindexes;
+    ``options`` from the settings (``Settings.index_options``).
 
     Raises :class:`IndexMissing` when there is no index there yet.
     """
-    return engine.open_index(location, cache_mb=cache_mb)
+    return engine.open_index(location, options)
 
 
 # --- searching -------------------------------------------------------------------
@@ -250,9 +251,14 @@ def index_stats(index: Index) -> dict[str, Any]:
     }
 
 
+def index_servers(index: Index) -> list[dict[str, Any]]:
+    """The database servers searches go to and how each is doing, for ``/healthz``
+    (none for the embedded engine)."""
+    return [dataclasses.asdict(server) for server in index.servers()]
+
+
 __all__ = [
     "BOX_FACETS",
-    "DEFAULT_CACHE_MB",
     "FACETS",
     "FILTER_PARAMS",
     "MAX_PER_PAGE",
@@ -265,12 +271,14 @@ __all__ = [
     "Index",
     "IndexIncompatible",
     "IndexMissing",
+    "IndexOptions",
     "InvalidRequest",
     "SearchRequest",
     "SearchResponse",
     "UnknownLocation",
     "find",
     "get_document",
+    "index_servers",
     "index_stats",
     "more_like_this",
     "open_index",

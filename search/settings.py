@@ -31,12 +31,18 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from search.engine.base import (
+    DEFAULT_CACHE_MB,
+    DEFAULT_MAX_REPLICA_LAG,
+    DEFAULT_QUERY_TIMEOUT_MS,
+    IndexOptions,
+)
+
 #: The repository: the default index and corpus live here.
 ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_INDEX = str(ROOT / "index")
 DEFAULT_CORPUS = (str(ROOT / "corpus"),)
-DEFAULT_CACHE_MB = 128
 DEFAULT_PROGRESS_SECONDS = 10.0
 DEFAULT_PORT = 8000
 DEFAULT_WORKERS = 2
@@ -126,6 +132,18 @@ def _public_url(text: str | None) -> str | None:
     return text.rstrip("/")
 
 
+def _replicas(text: str | None) -> tuple[str, ...]:
+    """Comma-separated database URLs; which engine takes them is the factory's business."""
+    urls = tuple(url.strip() for url in (text or "").split(",") if url.strip())
+    for url in urls:
+        if "://" not in url or any(ch.isspace() for ch in url):
+            raise SettingsError(
+                "NABA_INDEX_REPLICAS must be database URLs separated by commas, such as "
+                f"'postgresql://naba@replica1/naba', not {url!r}"
+            )
+    return urls
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What the environment asks of Naba, typed and checked; see the README's
@@ -141,6 +159,14 @@ class Settings:
     #: readers keep typing stay decoded; 128 MB holds every posting list of the four
     #: scored fields that ANT's 200 benchmark queries touch, several times over.
     cache_mb: int = DEFAULT_CACHE_MB
+    #: ``NABA_INDEX_REPLICAS``: read replicas of a database index, comma-separated;
+    #: searches go to the healthy ones in turn, reindexing to ``index`` only.
+    index_replicas: tuple[str, ...] = ()
+    #: ``NABA_MAX_REPLICA_LAG``: seconds a replica may be behind and still be searched.
+    max_replica_lag: float = DEFAULT_MAX_REPLICA_LAG
+    #: ``NABA_QUERY_TIMEOUT_MS``: a database engine stops a search statement running
+    #: longer (a 503, not a hung worker).
+    query_timeout_ms: int = DEFAULT_QUERY_TIMEOUT_MS
     #: ``NABA_PROGRESS_SECONDS``: how often a reindex logs progress without a terminal.
     progress_seconds: float = DEFAULT_PROGRESS_SECONDS
     #: ``PORT``: where ``python -m web`` listens (platforms that start it set this).
@@ -162,6 +188,16 @@ class Settings:
     #: ``NABA_PROXIES``: how many reverse proxies in front set ``X-Forwarded-*``, whose
     #: headers are then believed (Werkzeug's ProxyFix); 0 believes none of them.
     proxies: int = 0
+
+    @property
+    def index_options(self) -> IndexOptions:
+        """What opening the index needs beside its location."""
+        return IndexOptions(
+            cache_mb=self.cache_mb,
+            replicas=self.index_replicas,
+            max_replica_lag=self.max_replica_lag,
+            query_timeout_ms=self.query_timeout_ms,
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -187,6 +223,23 @@ class Settings:
                 int,
                 lambda mb: mb >= 0,
                 "a whole number of megabytes ≥ 0",
+            ),
+            index_replicas=_replicas(_text(env, "NABA_INDEX_REPLICAS")),
+            max_replica_lag=_number(
+                env,
+                "NABA_MAX_REPLICA_LAG",
+                DEFAULT_MAX_REPLICA_LAG,
+                float,
+                lambda seconds: math.isfinite(seconds) and seconds >= 0,
+                "a number of seconds ≥ 0",
+            ),
+            query_timeout_ms=_number(
+                env,
+                "NABA_QUERY_TIMEOUT_MS",
+                DEFAULT_QUERY_TIMEOUT_MS,
+                int,
+                lambda ms: 1 <= ms <= 3_600_000,
+                "a whole number of milliseconds from 1 to 3600000",
             ),
             progress_seconds=_number(
                 env,

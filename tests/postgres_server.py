@@ -15,7 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -46,6 +46,8 @@ class Cluster:
     folder: Path
     port: int
     bindir: Path
+    #: The server settings it runs with (``-c`` options), kept for :func:`resume`.
+    options: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -80,7 +82,7 @@ def start(settings: dict[str, str] | None = None) -> Cluster:
     )
     if done.returncode != 0:
         raise RuntimeError(f"initdb failed: {done.stderr[-2000:]}")
-    options = {
+    cluster.options = {
         "listen_addresses": "127.0.0.1",
         "port": str(cluster.port),
         "unix_socket_directories": str(folder),
@@ -89,14 +91,64 @@ def start(settings: dict[str, str] | None = None) -> Cluster:
         "full_page_writes": "off",
         **(settings or {}),
     }
-    flags = " ".join(f"-c {key}={value}" for key, value in options.items())
+    resume(cluster)
+    return cluster
+
+
+def resume(cluster: Cluster) -> None:
+    """Start the (stopped) server again, with the same settings."""
+    flags = " ".join(f"-c {key}={value}" for key, value in cluster.options.items())
+    log = cluster.folder.parent / "log"
     done = cluster.run(
-        "pg_ctl", "-D", str(cluster.folder), "-o", flags, "-l", str(folder / "log"), "-w", "start"
+        "pg_ctl", "-D", str(cluster.folder), "-o", flags, "-l", str(log), "-w", "start"
     )
     if done.returncode != 0:
-        log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
-        raise RuntimeError(f"pg_ctl start failed: {done.stderr[-1000:]} {log[-2000:]}")
-    return cluster
+        text = log.read_text(errors="replace") if log.exists() else ""
+        raise RuntimeError(f"pg_ctl start failed: {done.stderr[-1000:]} {text[-2000:]}")
+
+
+def halt(cluster: Cluster) -> None:
+    """Stop the server and keep its data (``-m fast``: its sessions are cut, as when an
+    operator stops a replica)."""
+    cluster.run("pg_ctl", "-D", str(cluster.folder), "-m", "fast", "-w", "stop")
+
+
+def start_replica(primary: Cluster) -> Cluster:
+    """A streaming replica of ``primary``: ``pg_basebackup -R`` into a new folder (which
+    writes the standby's connection settings), started on its own free port."""
+    folder = Path(tempfile.mkdtemp(prefix="naba-pg-replica-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    replica = Cluster(folder / "data", _free_port(), primary.bindir)
+    done = replica.run(
+        "pg_basebackup",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(primary.port),
+        "-U",
+        "postgres",
+        "-D",
+        str(replica.folder),
+        "-R",
+        "-X",
+        "stream",
+        "-c",
+        "fast",
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pg_basebackup failed: {done.stderr[-2000:]}")
+    replica.options = {
+        **primary.options,
+        "port": str(replica.port),
+        "unix_socket_directories": str(folder),
+        "hot_standby": "on",
+        # Replaying a rebuild's DROP TABLE waits this long for a search reading the old
+        # generation before cancelling it (the search then runs on another server).
+        "max_standby_streaming_delay": "5s",
+    }
+    resume(replica)
+    return replica
 
 
 def stop(cluster: Cluster) -> None:

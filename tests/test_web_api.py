@@ -201,7 +201,7 @@ def test_api_stats(client: FlaskClient) -> None:
 def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "documents": 50}
+    assert response.get_json() == {"status": "ok", "documents": 50, "servers": []}
 
 
 def test_without_an_index_the_api_says_503(tmp_path: Path) -> None:

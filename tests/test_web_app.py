@@ -478,7 +478,7 @@ def test_flask_reindex_runs_the_search_reindex(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "17" in result.output  # 7 + 6 JSONL records and 4 CSV records
     stats = app.test_client().get("/healthz").get_json()
-    assert stats == {"status": "ok", "documents": 17}
+    assert stats == {"status": "ok", "documents": 17, "servers": []}
     again = runner.invoke(args=["reindex", str(CORPUS / "feeds")])
     assert again.exit_code == 0 and "unchanged 17" in again.output
     missing = runner.invoke(args=["reindex", str(tmp_path / "nowhere")])
@@ -509,7 +509,7 @@ def test_python_m_web_serves_with_gunicorn_workers() -> None:
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    assert json.load(r) == {"status": "ok", "documents": 50}
+                    assert json.load(r) == {"status": "ok", "documents": 50, "servers": []}
                     assert r.headers["Server"] == "gunicorn"
                     break
             except OSError:

@@ -40,9 +40,10 @@ def app_config(settings: Settings) -> dict[str, Any]:
     """
     return {
         "SETTINGS": settings,
-        # The index location (a folder, or an engine's URL) and its posting cache.
+        # The index location (a folder, or an engine's URL), and how to open it: its
+        # posting cache, read replicas, query timeout (search.engine.IndexOptions).
         "INDEX": settings.index,
-        "CACHE_MB": settings.cache_mb,
+        "INDEX_OPTIONS": settings.index_options,
         # The corpus folders: article origins are shown relative to them.
         "CORPUS": list(settings.corpus),
         # Sites allowed to frame /embed (CSP frame-ancestors); "*" means any site.

@@ -18,15 +18,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from search.searching import DEFAULT_CACHE_MB, Index, IndexMissing, index_stats, open_index
+from search.searching import Index, IndexMissing, IndexOptions, index_stats, open_index
 
 
 class IndexHolder:
     """One lazily opened index per app; the lock matters under the threaded dev server."""
 
-    def __init__(self, location: str, cache_mb: int) -> None:
+    def __init__(self, location: str, options: IndexOptions) -> None:
         self.location = location
-        self.cache_mb = cache_mb
+        self.options = options
         self._index: Index | None = None
         self._lock = threading.Lock()
 
@@ -34,7 +34,7 @@ class IndexHolder:
         """The open index; raises :class:`~search.searching.IndexMissing` while there is none."""
         with self._lock:
             if self._index is None:
-                self._index = open_index(self.location, cache_mb=self.cache_mb)
+                self._index = open_index(self.location, self.options)
             return self._index
 
 
@@ -84,6 +84,6 @@ def reindex_command(args: tuple[str, ...]) -> None:
 def init_app(app: Flask) -> None:
     """Attach the index holder and register ``flask reindex``."""
     app.extensions["naba_index"] = IndexHolder(
-        str(app.config["INDEX"]), int(app.config.get("CACHE_MB", DEFAULT_CACHE_MB))
+        str(app.config["INDEX"]), app.config.get("INDEX_OPTIONS") or IndexOptions()
     )
     app.cli.add_command(reindex_command)

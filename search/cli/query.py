@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     try:
         request = SearchRequest.from_params(params)
-        index = open_index(args.index or settings.index, cache_mb=settings.cache_mb)
+        index = open_index(args.index or settings.index, settings.index_options)
     except (InvalidRequest, IndexMissing, UnknownLocation) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     try:
-        stats = index_stats(open_index(args.index or settings.index, cache_mb=settings.cache_mb))
+        stats = index_stats(open_index(args.index or settings.index, settings.index_options))
     except (IndexMissing, UnknownLocation) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -26,6 +26,7 @@ from .base import (
     Index,
     IndexIncompatible,
     IndexMissing,
+    IndexOptions,
     IndexReader,
     IndexStats,
     IndexUnsafe,
@@ -34,20 +35,21 @@ from .base import (
     Mode,
     Phrase,
     ReindexRunning,
+    ServerHealth,
     Sort,
     Word,
 )
 
 #: Location schemes other than a folder path, and how each opens.
-ENGINES: dict[str, Callable[..., Index]] = {}
+ENGINES: dict[str, Callable[[str, IndexOptions], Index]] = {}
 
 
-def _postgres(location: str, **options: object) -> Index:
+def _postgres(location: str, options: IndexOptions) -> Index:
     """``postgresql://…``: imported when used, so the embedded engine's commands do not
     load a database driver."""
     from .postgres import open_postgres
 
-    return open_postgres(location, **options)  # type: ignore[arg-type]
+    return open_postgres(location, options)
 
 
 ENGINES["postgresql"] = ENGINES["postgres"] = _postgres
@@ -58,7 +60,9 @@ class UnknownLocation(ValueError):
     """An index location no engine here can open (a mistyped or unsupported URL)."""
 
 
-def _engine(location: str | os.PathLike[str]) -> tuple[Callable[..., Index], str]:
+def _engine(
+    location: str | os.PathLike[str],
+) -> tuple[Callable[[str, IndexOptions], Index], str]:
     text = os.fspath(location)
     if not text.strip():
         raise UnknownLocation("an index location may not be empty")
@@ -77,18 +81,19 @@ def _engine(location: str | os.PathLike[str]) -> tuple[Callable[..., Index], str
     return ENGINES[scheme], text
 
 
-def create_index(location: str | os.PathLike[str], *, cache_mb: int = DEFAULT_CACHE_MB) -> Index:
+def create_index(location: str | os.PathLike[str], options: IndexOptions | None = None) -> Index:
     """The index at ``location``, which may hold no index yet (a reindex builds one)."""
     factory, text = _engine(location)
-    return factory(text, cache_mb=cache_mb)
+    return factory(text, options or IndexOptions())
 
 
-def open_index(location: str | os.PathLike[str], *, cache_mb: int = DEFAULT_CACHE_MB) -> Index:
+def open_index(location: str | os.PathLike[str], options: IndexOptions | None = None) -> Index:
     """The index at ``location``; :class:`~.base.IndexMissing` if none was built there yet.
 
-    ``cache_mb``: memory this process may use for the engine's caches of decoded postings.
+    ``options``: what this process may cache, where it may read, how long a search may
+    run (:class:`~.base.IndexOptions`, from the settings).
     """
-    index = create_index(location, cache_mb=cache_mb)
+    index = create_index(location, options)
     index.reader()  # fail now, with a clear message, if there is no index
     return index
 
@@ -122,6 +127,7 @@ __all__ = [
     "Index",
     "IndexIncompatible",
     "IndexMissing",
+    "IndexOptions",
     "IndexReader",
     "IndexStats",
     "IndexUnsafe",
@@ -130,6 +136,7 @@ __all__ = [
     "Mode",
     "Phrase",
     "ReindexRunning",
+    "ServerHealth",
     "Sort",
     "UnknownLocation",
     "Word",

@@ -27,7 +27,42 @@ from search.document import Document, StoredDocument
 Mode = Literal["stemmed", "exact"]
 #: Memory for decoded postings per process when the opener names none (``NABA_CACHE_MB``).
 DEFAULT_CACHE_MB = 128
+#: Seconds a read replica may lag behind its primary and still be searched.
+DEFAULT_MAX_REPLICA_LAG = 30.0
+#: Milliseconds one statement of a search may run on a database engine.
+DEFAULT_QUERY_TIMEOUT_MS = 10_000
 Sort = Literal["relevance", "newest", "oldest"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOptions:
+    """How this process opens an index, beside its location (from the settings). Each
+    engine takes what applies to it; asking an engine for what it cannot do (replicas of
+    a folder) is an error, not silently ignored."""
+
+    #: Memory for the engine's caches of decoded postings (``NABA_CACHE_MB``).
+    cache_mb: int = DEFAULT_CACHE_MB
+    #: Read replicas of a database index (``NABA_INDEX_REPLICAS``): searches go there.
+    replicas: tuple[str, ...] = ()
+    #: A replica further behind (seconds) is skipped (``NABA_MAX_REPLICA_LAG``).
+    max_replica_lag: float = DEFAULT_MAX_REPLICA_LAG
+    #: A database search statement running longer is stopped (``NABA_QUERY_TIMEOUT_MS``).
+    query_timeout_ms: int = DEFAULT_QUERY_TIMEOUT_MS
+
+
+@dataclass(frozen=True, slots=True)
+class ServerHealth:
+    """One database server an index reads from, as ``/healthz`` reports it."""
+
+    #: Its location without a password.
+    location: str
+    role: Literal["primary", "replica"]
+    #: ``ok``; ``lagging`` (behind by more than the allowed lag: skipped); ``down``.
+    status: Literal["ok", "lagging", "down"]
+    #: Seconds behind the primary (a replica that answered), else ``None``.
+    lag_seconds: float | None = None
+    #: Why it is down or lagging.
+    error: str | None = None
 
 
 class IndexMissing(LookupError):
@@ -334,6 +369,11 @@ class Index(Protocol):
         """Store a JSON-ready description of how the live index was made (the reindex
         keeps its corpus files' sizes and times there), tied to the index's current
         state; only under :meth:`lock`."""
+        ...
+
+    def servers(self) -> list[ServerHealth]:
+        """The database servers searches go to and how each is doing (an embedded
+        index has none: an empty list)."""
         ...
 
     def close(self) -> None: ...

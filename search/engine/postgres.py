@@ -35,23 +35,22 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from search.document import Document
 
-from .base import DEFAULT_CACHE_MB, IndexIncompatible, IndexMissing, ReindexRunning
+from .base import IndexIncompatible, IndexMissing, IndexOptions, ReindexRunning, ServerHealth
 from .postgres_rows import COLUMNS, row
+from .postgres_servers import CONNECT_TIMEOUT_S, Server, Servers, first_line, public
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 DEFAULT_SCHEMA = "naba"
 #: Documents sent per COPY (and per check for new year partitions).
 BATCH = 2000
-#: How long connecting may take (seconds), unless the URL says.
-CONNECT_TIMEOUT_S = 5
-#: How long one statement of a search may run (milliseconds).
-QUERY_TIMEOUT_MS = 10_000
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 #: The advisory lock of reindexing (two int keys: "naba", the schema's hash).
 _LOCK_KEY = 0x6E616261
@@ -70,17 +69,6 @@ def _split_location(location: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(query=urlencode(rest))), schema
 
 
-def _public(location: str) -> str:
-    """The location without a password, for messages."""
-    parts = urlsplit(location)
-    if parts.password:
-        host = parts.hostname or ""
-        user = f"{parts.username}:***@" if parts.username else ""
-        port = f":{parts.port}" if parts.port else ""
-        parts = parts._replace(netloc=f"{user}{host}{port}")
-    return urlunsplit(parts)
-
-
 @contextlib.contextmanager
 def refusals() -> Iterator[None]:
     """What the database refuses to a writer (a permission, a full disk) is a failed
@@ -90,76 +78,70 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except psycopg.Error as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        raise OSError(f"the database refused: {first}") from None
+        raise OSError(f"the database refused: {first_line(error)}") from None
 
 
-def open_postgres(location: str, *, cache_mb: int = DEFAULT_CACHE_MB) -> PostgresIndex:
+def open_postgres(location: str, options: IndexOptions) -> PostgresIndex:
     """The factory's opener for ``postgresql://`` (and ``postgres://``) locations."""
-    return PostgresIndex(location)
+    return PostgresIndex(location, options)
 
 
 class PostgresIndex:
-    """An index in a PostgreSQL database (one schema of it)."""
+    """An index in a PostgreSQL database (one schema of it), read through its primary
+    and its replicas (:mod:`.postgres_servers`), written through its primary only."""
 
-    def __init__(self, location: str) -> None:
+    def __init__(self, location: str, options: IndexOptions | None = None) -> None:
+        options = options or IndexOptions()
         self.location = location
         self.conninfo, self.schema = _split_location(location)
-        self._pool: Any = None
-        self._pool_pid = 0
-        self._pool_lock = threading.Lock()
+        timeout = options.query_timeout_ms
+        replicas = []
+        for url in options.replicas:
+            conninfo, schema = _split_location(url)
+            if schema != self.schema:
+                raise IndexIncompatible(
+                    f"the replica {public(url)} names schema {schema!r}; the primary's is "
+                    f"{self.schema!r} (a replica holds the primary's very tables)"
+                )
+            replicas.append(Server(url, conninfo, "replica", timeout))
+        self.cluster = Servers(
+            Server(location, self.conninfo, "primary", timeout), replicas, options.max_replica_lag
+        )
         self._lock = threading.Lock()
         self._reader: Any = None
 
     # --- connections ----------------------------------------------------------------
 
-    def _connect_error(self, error: Exception) -> IndexMissing:
+    def _connect_error(self, error: BaseException) -> IndexMissing:
         return IndexMissing(
-            f"the index database at {_public(self.location)} cannot be reached: "
-            f"{str(error).strip().splitlines()[0] if str(error).strip() else error}"
+            f"the index database at {public(self.location)} cannot be reached: {first_line(error)}"
         )
-
-    def pool(self) -> Any:
-        """This process's connection pool, opened on first use (a forked worker opens
-        its own: connections are never shared between processes)."""
-        from psycopg_pool import ConnectionPool
-
-        with self._pool_lock:
-            if self._pool is None or self._pool_pid != os.getpid():
-                self._pool = ConnectionPool(
-                    self.conninfo,
-                    min_size=1,
-                    max_size=4,
-                    open=False,
-                    timeout=CONNECT_TIMEOUT_S,
-                    # A search that runs this long is stopped (an error, not a hung
-                    # worker); a reindex's own connection has no limit.
-                    kwargs={
-                        "autocommit": True,
-                        "options": f"-c statement_timeout={QUERY_TIMEOUT_MS}",
-                    },
-                    name=f"naba-{self.schema}",
-                )
-                self._pool_pid = os.getpid()
-                self._pool.open(wait=False)
-            return self._pool
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Any]:
-        """A pooled connection; an unreachable database is :class:`IndexMissing`."""
+        """A pooled connection to the primary; an unreachable database is
+        :class:`IndexMissing`."""
         import psycopg
         from psycopg_pool import PoolTimeout
 
+        primary = self.cluster.primary
         try:
-            with self.pool().connection() as conn:
+            with primary.pool().connection() as conn:
                 yield conn
         except psycopg.errors.QueryCanceled:
             # statement_timeout: answered like an unavailable index (a 503), not a crash.
             raise IndexMissing(
-                f"the search took longer than {QUERY_TIMEOUT_MS / 1000:g} s and was stopped"
+                f"the search took longer than {primary.timeout_ms / 1000:g} s and was stopped"
             ) from None
         except (psycopg.OperationalError, PoolTimeout) as error:
             raise self._connect_error(error) from None
+
+    def read(self, work: Callable[[Any], T]) -> T:
+        """``work(connection)`` for a search: on a healthy replica, else the primary."""
+        return self.cluster.read(work, self._connect_error)
+
+    def servers(self) -> list[ServerHealth]:
+        return self.cluster.health()
 
     def _direct(self) -> Any:
         """A connection of its own (writers and the reindex lock hold theirs)."""
@@ -187,62 +169,70 @@ class PostgresIndex:
             raise
         return found[0] if found else None
 
-    def generation(self) -> str | None:
-        with self.connection() as conn:
-            try:
-                found = dict(
-                    conn.execute(
-                        self.q(
-                            "SELECT key, value FROM {s}.meta WHERE key IN ('current', 'version')"
-                        )
-                    ).fetchall()
+    def _state(self, conn: Any) -> tuple[str | None, tuple[int, ...]]:
+        """The live generation and its statistics (which change with every incremental
+        reindex), in one statement; ``(None, ())`` where no index was built yet."""
+        try:
+            live, version, stamp = conn.execute(
+                self.q(
+                    "SELECT (SELECT value FROM {s}.meta WHERE key = 'current'), "
+                    "(SELECT value FROM {s}.meta WHERE key = 'version'), "
+                    "(SELECT array_agg(value ORDER BY key) FROM {s}.stats)"
                 )
-            except Exception as error:  # no index here yet: no schema, or no table
-                if type(error).__name__ not in ("UndefinedTable", "InvalidSchemaName"):
-                    raise
-                found = {}
-        live, version = found.get("current"), found.get("version")
+            ).fetchone()
+        except Exception as error:  # no index here yet: no schema, or no table
+            if type(error).__name__ not in ("UndefinedTable", "InvalidSchemaName"):
+                raise
+            return None, ()
         if live is not None and version != SCHEMA_VERSION:
             raise IndexIncompatible(
-                f"the index at {_public(self.location)} has schema version {version}, this "
+                f"the index at {public(self.location)} has schema version {version}, this "
                 f"Naba reads version {SCHEMA_VERSION}: rebuild it with "
                 "`python -m search reindex --full`"
             )
-        return live
+        return live, tuple(stamp or ())
+
+    def generation(self) -> str | None:
+        """The primary's live generation (what a reindex changes)."""
+        with self.connection() as conn:
+            return self._state(conn)[0]
 
     def exists(self) -> bool:
         return self.generation() is not None
 
     def reader(self) -> Any:
-        """A reader of the live generation; a new one when a reindex changed it (so what
-        the search layer memoised for the old one goes with it)."""
+        """A reader of the live generation as the server searched sees it; a new one
+        when a reindex changed it (so what the search layer memoised for the old one
+        goes with it). One round trip."""
         from .postgres_search import PostgresReader
 
-        live = self.generation()
+        live, stamp = self.read(self._state)
         if live is None:
             raise IndexMissing(
-                f"no index at {_public(self.location)} yet: build one with "
-                f"`python -m search reindex --index {_public(self.location)}`"
+                f"no index at {public(self.location)} yet: build one with "
+                f"`python -m search reindex --index {public(self.location)}`"
             )
         with self._lock:
             if self._reader is None or self._reader.generation != live:
-                self._reader = PostgresReader(self, live)
+                self._reader = PostgresReader(self, live, stamp)
             else:
-                self._reader.refresh()
+                self._reader.refresh(stamp)
             return self._reader
 
     def size_bytes(self) -> int:
-        live = self.generation()
-        if live is None:
-            return 0
-        with self.connection() as conn:
+        def size(conn: Any) -> int:
+            live = self._state(conn)[0]
+            if live is None:
+                return 0
             found = conn.execute(
                 "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname LIKE %s",
                 (self.schema, f"%\\_{live}%"),
             ).fetchone()
-        return int(found[0])
+            return int(found[0])
+
+        return self.read(size)
 
     def manifest(self) -> dict[str, Any] | None:
         live = self.generation()
@@ -268,10 +258,8 @@ class PostgresIndex:
             )
 
     def close(self) -> None:
-        with self._lock, self._pool_lock:
-            if self._pool is not None and self._pool_pid == os.getpid():
-                self._pool.close()
-            self._pool = None
+        with self._lock:
+            self.cluster.close()
             self._reader = None
 
     # --- writing ----------------------------------------------------------------------
@@ -288,7 +276,7 @@ class PostgresIndex:
             elif not conn.execute(
                 "SELECT pg_try_advisory_lock(%s, %s)", (_LOCK_KEY, key)
             ).fetchone()[0]:
-                raise ReindexRunning(f"another reindex of {_public(self.location)} is running")
+                raise ReindexRunning(f"another reindex of {public(self.location)} is running")
             yield
         finally:
             conn.close()
@@ -333,7 +321,7 @@ class PostgresIndex:
     def writer(self, *, workers: int | None = None) -> PostgresWriter:
         live = self.generation()
         if live is None:
-            raise IndexMissing(f"no index at {_public(self.location)} to change")
+            raise IndexMissing(f"no index at {public(self.location)} to change")
         return PostgresWriter(self, live, fresh=False)
 
     def rebuild(self, *, workers: int | None = None) -> PostgresWriter:

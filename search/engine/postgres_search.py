@@ -127,22 +127,15 @@ class _Plan:
 class PostgresReader:
     """One view of a PostgreSQL index's live generation (an :class:`~.base.IndexReader`)."""
 
-    def __init__(self, index: PostgresIndex, generation: str) -> None:
+    def __init__(self, index: PostgresIndex, generation: str, stamp: tuple[int, ...]) -> None:
         self.index = index
         self.generation = generation
         self.memo = Memo()
-        self._version = self._stamp()
+        self._version = stamp
 
-    def _stamp(self) -> tuple[int, ...]:
-        with self.index.connection() as conn:
-            rows = conn.execute(
-                self.index.q("SELECT key, value FROM {s}.stats ORDER BY key")
-            ).fetchall()
-        return tuple(int(value) for _, value in rows)
-
-    def refresh(self) -> None:
-        """An incremental reindex committed: what was memoised may be gone."""
-        stamp = self._stamp()
+    def refresh(self, stamp: tuple[int, ...]) -> None:
+        """``stamp``: the generation's statistics now. When an incremental reindex
+        changed them, what was memoised may be gone."""
         if stamp != self._version:
             self._version = stamp
             self.memo = Memo()
@@ -153,8 +146,9 @@ class PostgresReader:
     # --- SQL helpers -------------------------------------------------------------------
 
     def _rows(self, sql: str, params: Any = None) -> list[Any]:
-        with self.index.connection() as conn:
-            return list(conn.execute(self.index.q(sql), params).fetchall())
+        return self.index.read(
+            lambda conn: list(conn.execute(self.index.q(sql), params).fetchall())
+        )
 
     @staticmethod
     def _filters_sql(filters: Filters, plan: _Plan) -> str:
@@ -216,21 +210,25 @@ class PostgresReader:
             )
             or "true"
         )
-        with self.index.connection() as conn, conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # The generation's own tables, named from the snapshot itself: the views
-            # would be resolved against the latest catalog, and a rebuild committed after
-            # this transaction's snapshot would then show tables whose rows it cannot see.
-            (live,) = conn.execute(
-                self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
-            ).fetchone()
-            if not query.groups:
-                return self._browse(
-                    conn, live, plan, not_excluded, filters, sort, offset, limit, facets
+
+        def work(conn: Any) -> EngineResult:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # The generation's own tables, named from the snapshot itself: the views
+                # would be resolved against the latest catalog, and a rebuild committed
+                # after this snapshot would show tables whose rows it cannot see.
+                (live,) = conn.execute(
+                    self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
+                ).fetchone()
+                if not query.groups:
+                    return self._browse(
+                        conn, live, plan, not_excluded, filters, sort, offset, limit, facets
+                    )
+                return self._ranked(
+                    conn, live, query, plan, not_excluded, filters, sort, offset, limit, facets
                 )
-            return self._ranked(
-                conn, live, query, plan, not_excluded, filters, sort, offset, limit, facets
-            )
+
+        return self.index.read(work)
 
     def _in(self, generation: str, sql: str) -> str:
         """``sql`` on the tables of ``generation`` rather than the live views."""

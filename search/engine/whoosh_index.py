@@ -38,7 +38,7 @@ from search.document import Document
 
 from . import whoosh_manifest as manifests
 from . import whoosh_store as store
-from .base import DEFAULT_CACHE_MB, IndexIncompatible, IndexMissing
+from .base import DEFAULT_CACHE_MB, IndexIncompatible, IndexMissing, IndexOptions, ServerHealth
 from .whoosh_engine import WhooshEngine, WhooshWriter
 from .whoosh_processes import mark_writing, unmark_writing
 from .whoosh_reading import PostingCache
@@ -52,9 +52,16 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def open_folder(location: str, *, cache_mb: int = DEFAULT_CACHE_MB) -> WhooshIndex:
-    """The factory's opener for a location that is a folder path (the default engine)."""
-    return WhooshIndex(Path(location), cache_mb=cache_mb)
+def open_folder(location: str, options: IndexOptions) -> WhooshIndex:
+    """The factory's opener for a location that is a folder path (the default engine).
+    A query timeout does not apply (a search runs in this process, bounded by the search
+    layer's own limits); replicas cannot: a folder has none."""
+    if options.replicas:
+        raise IndexIncompatible(
+            "read replicas (NABA_INDEX_REPLICAS) need a database index location "
+            f"(postgresql://…), not the folder {location}"
+        )
+    return WhooshIndex(Path(location), cache_mb=options.cache_mb)
 
 
 class WhooshIndex:
@@ -124,6 +131,9 @@ class WhooshIndex:
     def save_manifest(self, manifest: dict[str, Any]) -> None:
         live = store.live_generation(self.root)
         manifests.save(live, _latest_commit(live), manifest)
+
+    def servers(self) -> list[ServerHealth]:
+        return []
 
     def close(self) -> None:
         with self._lock:

@@ -16,6 +16,7 @@ from search.searching import (
     IndexMissing,
     SearchRequest,
     get_document,
+    index_servers,
     index_stats,
     search,
     suggest,
@@ -88,9 +89,14 @@ def api_description() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """For load balancers: 200 while an index is being served, 503 before the first one."""
+    """For load balancers: 200 while an index is being served, 503 before the first one
+    or while no database server answers. A database index lists its servers: a replica
+    that is down or lagging is ``degraded``, still 200 (searches go elsewhere)."""
     try:
-        documents = index_stats(get_index())["documents"]
+        index = get_index()
+        documents = index_stats(index)["documents"]
     except IndexMissing as error:
         return jsonify(status="unavailable", error=str(error)), 503
-    return jsonify(status="ok", documents=documents), 200
+    servers = index_servers(index)
+    status = "ok" if all(s["status"] == "ok" for s in servers) else "degraded"
+    return jsonify(status=status, documents=documents, servers=servers), 200
