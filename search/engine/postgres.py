@@ -2,35 +2,41 @@
 
 For archives and readerships past one machine: PostgreSQL brings streaming replicas,
 partitioning, backups and managed hosting that newsrooms already run. The analysis is
-Naba's (:mod:`.postgres_rows` fills ``tsvector`` columns with the very terms the
-embedded engine indexes); candidates come from GIN indexes, and the ranking is the
-embedded engine's BM25F, computed over the candidates from the term frequencies the
-vectors carry and the statistics this engine keeps (:mod:`.postgres_search`).
+Naba's (:mod:`.postgres_rows` makes the very terms the embedded engine indexes); the
+ranking is the embedded engine's BM25F over posting lists kept in the database
+(:mod:`.postgres_search`); searches go to read replicas (:mod:`.postgres_servers`).
 
 Layout, in one PostgreSQL schema (``naba`` unless the URL says ``?schema=…``):
 
 * ``meta``: the schema version, the live generation, each generation's manifest;
-* per generation ``<g>``: ``docs_<g>`` (partitioned by publication year, a partition
-  per year and one for undated articles), ``terms_<g>`` (document frequency per field
-  and term) and ``stats_<g>`` (document count, total field lengths, next docnum);
-* views ``docs``, ``terms``, ``stats`` over the live generation, for single
-  statements. A search (several statements in one repeatable-read transaction) reads
-  ``meta`` first and names that generation's tables: a view is resolved against the
-  latest catalog, so after a rebuild committed during the transaction it would name
-  tables whose rows the transaction's snapshot cannot see.
+* per generation ``<g>``: ``docs_<g>`` (stored fields and the ``tsvector`` columns with
+  their GIN indexes, partitioned by publication year, a partition per year and one for
+  undated articles), ``postings_<g>`` (per field and term, a row per batch of documents
+  written: their numbers and frequencies as arrays), ``columns_<g>`` (per-document
+  arrays for ranking, filters and facets, :mod:`.postgres_columns`), ``terms_<g>``
+  (document frequency per field and term: suggestions, corrections) and ``stats_<g>``
+  (document count, total field lengths, counters);
+* views ``docs``, ``terms``… over the live generation, for single statements. A search
+  (several statements in one repeatable-read transaction) reads ``meta`` first and
+  names that generation's tables: a view is resolved against the latest catalog, so
+  after a rebuild committed during the transaction it would name tables whose rows the
+  transaction's snapshot cannot see.
 
 A full rebuild builds a new generation in one transaction and, in the same
 transaction, makes it live: a reindex killed at any moment (``kill -9``) rolls back
 and leaves the previous data serving, and searches never see a half-built index. The
 generation it replaced is kept until the next reindex, for searches still reading it.
-An incremental reindex changes the live generation in one transaction. Two
-reindexes never run at once: a session advisory lock, which dies with its connection.
+An incremental reindex changes the live generation in one transaction: new documents
+get new numbers and a new posting segment, replaced and deleted ones leave the
+``live`` column (their postings stay until the next full rebuild). Two reindexes never
+run at once: a session advisory lock, which dies with its connection.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import multiprocessing
 import os
 import re
 import threading
@@ -39,18 +45,24 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
+
 from search.document import Document
 
 from .base import IndexIncompatible, IndexMissing, IndexOptions, ReindexRunning, ServerHealth
-from .postgres_rows import COLUMNS, row
+from .postgres_columns import SOURCE_COLUMNS, build
+from .postgres_rows import COLUMNS, Posting, row
 from .postgres_servers import CONNECT_TIMEOUT_S, Server, Servers, first_line, public
+from .whoosh_processes import workers_die_with_us
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_SCHEMA = "naba"
 #: Documents sent per COPY (and per check for new year partitions).
 BATCH = 2000
+#: Each generation's tables (``<name>_<generation>``), and the live views of them.
+TABLES = ("docs", "terms", "stats", "postings", "columns")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 #: The advisory lock of reindexing (two int keys: "naba", the schema's hash).
 _LOCK_KEY = 0x6E616261
@@ -306,7 +318,7 @@ class PostgresIndex:
                 try:
                     with conn.transaction():
                         conn.execute("SET LOCAL lock_timeout = '2s'")
-                        for table in ("docs", "terms", "stats"):
+                        for table in TABLES:
                             conn.execute(self.q(f"DROP TABLE IF EXISTS {{s}}.{table}_{generation}"))
                         conn.execute(
                             self.q("DELETE FROM {s}.meta WHERE key = %s"),
@@ -322,21 +334,26 @@ class PostgresIndex:
         live = self.generation()
         if live is None:
             raise IndexMissing(f"no index at {public(self.location)} to change")
-        return PostgresWriter(self, live, fresh=False)
+        return PostgresWriter(self, live, fresh=False, workers=workers)
 
     def rebuild(self, *, workers: int | None = None) -> PostgresWriter:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
-        return PostgresWriter(self, f"g{stamp}_{os.getpid()}", fresh=True)
+        return PostgresWriter(self, f"g{stamp}_{os.getpid()}", fresh=True, workers=workers)
 
 
 class PostgresWriter:
     """Adds, replaces and deletes documents in one transaction (a rebuild: a whole new
     generation, made live in that same transaction)."""
 
-    workers = 1
-
-    def __init__(self, index: PostgresIndex, generation: str, *, fresh: bool) -> None:
+    def __init__(
+        self, index: PostgresIndex, generation: str, *, fresh: bool, workers: int | None = None
+    ) -> None:
         self.index = index
+        #: Processes analysing documents (the analysis is most of a build's time); this
+        #: process sends their rows to the database meanwhile.
+        self.workers = max(1, workers or min(2, os.cpu_count() or 1))
+        self._analysts: Any = None
+        self._analysing: Any = None  # the batch the analysts are making rows of
         self.generation = generation
         self.removed: list[str] = []
         self._replaced: str | None = None  # the generation a rebuild's commit replaces
@@ -348,12 +365,14 @@ class PostgresWriter:
         self._years: set[int] = set()
         self._next = 1
         self._first_new = 1
+        self._segment = 0
         try:
             with self._refusals():
                 if fresh:
                     self._create()
                 else:
                     self._next = self._first_new = self._stat("next_docnum") or 1
+                    self._segment = self._stat("next_segment")
                     self._years = self._existing_years()
         except BaseException:
             self._conn.rollback()
@@ -412,6 +431,22 @@ class PostgresWriter:
             "df integer NOT NULL, PRIMARY KEY (field, term))"
         )
         self._x("CREATE TABLE {s}.stats_{g} (key text PRIMARY KEY, value bigint NOT NULL)")
+        # Posting lists in segments: each batch of documents adds one row per term it
+        # holds (its documents' numbers and frequencies as little-endian arrays); a
+        # search reads a term's rows in order. Stored uncompressed: read whole, often.
+        self._x(
+            'CREATE TABLE {s}.postings_{g} (field smallint NOT NULL, term text COLLATE "C" '
+            "NOT NULL, segment integer NOT NULL, docnums bytea NOT NULL, tfs bytea NOT NULL)"
+        )
+        self._x(
+            "ALTER TABLE {s}.postings_{g} ALTER docnums SET STORAGE EXTERNAL, "
+            "ALTER tfs SET STORAGE EXTERNAL"
+        )
+        self._x(
+            "CREATE TABLE {s}.columns_{g} (name text PRIMARY KEY, data bytea NOT NULL, "
+            "labels text[] NOT NULL)"
+        )
+        self._x("ALTER TABLE {s}.columns_{g} ALTER data SET STORAGE EXTERNAL")
 
     def _partition(self, year: int) -> None:
         name = "undated" if year == 0 else f"y{year}"
@@ -436,19 +471,76 @@ class PostgresWriter:
     def delete(self, doc_id: str) -> None:
         self._gone.add(doc_id)
 
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        for year in {d.date.year if d.date else 0 for d in self._pending} - self._years:
-            self._partition(year)
+    def _flush(self, *, last: bool = False) -> None:
+        """Hand the pending documents to the analysts and write the batch they made
+        before (or, ``last``, every batch still out)."""
+        job = None
+        if self._pending:
+            batch, self._pending = self._pending, []
+            for year in {d.date.year if d.date else 0 for d in batch} - self._years:
+                self._partition(year)
+            numbered = list(zip(range(self._next, self._next + len(batch)), batch, strict=True))
+            self._next += len(batch)
+            if self.workers > 1:
+                if self._analysts is None:
+                    # Forked: the children only analyse (they never touch this process's
+                    # connections, and they end with os._exit, closing none of them);
+                    # killed with this process, as the embedded engine's writers are.
+                    with workers_die_with_us():
+                        self._analysts = multiprocessing.get_context("fork").Pool(self.workers)
+                job = self._analysts.starmap_async(row, numbered, chunksize=32)
+            else:
+                job = [row(docnum, document) for docnum, document in numbered]
+        if self._analysing is not None:
+            self._write(self._analysing.get() if self.workers > 1 else self._analysing)
+        self._analysing = job
+        if last and job is not None:
+            self._write(job.get() if self.workers > 1 else job)
+            self._analysing = None
+
+    def _write(self, rows: list[tuple[tuple[Any, ...], list[Posting]]]) -> None:
+        """One batch's rows by ``COPY``, and its posting lists as one new segment."""
         columns = ", ".join(COLUMNS)
+        postings: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
         with self._conn.cursor() as cursor:
             copy_sql = self.index.q(f"COPY {{s}}.docs_{self.generation} ({columns}) FROM STDIN")
             with cursor.copy(copy_sql) as copy:
-                for document in self._pending:
-                    copy.write_row(row(self._next, document))
-                    self._next += 1
-        self._pending.clear()
+                for values, frequencies in rows:
+                    copy.write_row(values)
+                    docnum = values[0]
+                    for field, term, tf in frequencies:
+                        docnums, tfs = postings.setdefault((field, term), ([], []))
+                        docnums.append(docnum)
+                        tfs.append(tf)
+            copy_sql = self.index.q(
+                f"COPY {{s}}.postings_{self.generation} (field, term, segment, docnums, tfs) "
+                "FROM STDIN"
+            )
+            with cursor.copy(copy_sql) as copy:
+                for (field, term), (docnums, tfs) in postings.items():
+                    copy.write_row(
+                        (
+                            field,
+                            term,
+                            self._segment,
+                            np.array(docnums, "<i4").tobytes(),
+                            np.minimum(tfs, 65535).astype("<u2").tobytes(),
+                        )
+                    )
+        self._segment += 1
+
+    def _write_columns(self) -> None:
+        """Every document's columns, anew (:mod:`.postgres_columns`): a second or two
+        at 300,000 documents, so an incremental reindex rewrites them too."""
+        rows = self._x(f"SELECT {SOURCE_COLUMNS} FROM {{s}}.docs_{{g}}").fetchall()
+        self._x("DELETE FROM {s}.columns_{g}")
+        with self._conn.cursor() as cursor:
+            copy_sql = self.index.q(
+                f"COPY {{s}}.columns_{self.generation} (name, data, labels) FROM STDIN"
+            )
+            with cursor.copy(copy_sql) as copy:
+                for values in build(rows, self._next):
+                    copy.write_row(values)
 
     def commit(self) -> None:
         try:
@@ -462,6 +554,7 @@ class PostgresWriter:
             self._conn.rollback()
             raise
         finally:
+            self._stop_analysts()
             self._conn.close()
         if self._fresh:
             with contextlib.suppress(Exception):
@@ -474,7 +567,14 @@ class PostgresWriter:
         try:
             self._conn.rollback()
         finally:
+            self._stop_analysts()
             self._conn.close()
+
+    def _stop_analysts(self) -> None:
+        if self._analysts is not None:
+            self._analysts.terminate()
+            self._analysts.join()
+            self._analysts = None
 
     # --- committing -------------------------------------------------------------------
 
@@ -513,7 +613,8 @@ class PostgresWriter:
             "length:title_exact",
             "length:body_exact",
         )
-        for key, value in [*zip(keys, totals, strict=True), ("next_docnum", self._next)]:
+        counters = [("next_docnum", self._next), ("next_segment", self._segment)]
+        for key, value in [*zip(keys, totals, strict=True), *counters]:
             self._x(
                 "INSERT INTO {s}.stats_{g} (key, value) VALUES (%s, %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -523,16 +624,18 @@ class PostgresWriter:
     def _commit_rebuild(self) -> None:
         from psycopg.types.json import Jsonb
 
-        self._flush()
+        self._flush(last=True)
         if 0 not in self._years:
             self._partition(0)  # so an empty index still has a table to read
         self._x("CREATE INDEX ON {s}.docs_{g} (id)")
         self._x("CREATE INDEX ON {s}.docs_{g} (docnum)")
         self._x("CREATE INDEX ON {s}.docs_{g} USING gin (stemmed)")
         self._x("CREATE INDEX ON {s}.docs_{g} USING gin (exact)")
+        self._x("CREATE INDEX ON {s}.postings_{g} (field, term, segment)")
         self._x(f"INSERT INTO {{s}}.terms_{{g}} {self._term_counts('')}")
         self._set_stats(self._lengths(""))
-        for table in ("docs", "terms", "stats"):
+        self._write_columns()
+        for table in TABLES:
             self._x(f"CREATE OR REPLACE VIEW {{s}}.{table} AS SELECT * FROM {{s}}.{table}_{{g}}")
         self._replaced = self.index._meta(self._conn, "current")
         for key, value in (("current", self.generation), ("version", SCHEMA_VERSION)):
@@ -544,7 +647,7 @@ class PostgresWriter:
         self._x("ANALYZE {s}.docs_{g}")
 
     def _commit_change(self) -> None:
-        self._flush()
+        self._flush(last=True)
         old = "AND d.id = ANY(%(gone)s) AND d.docnum < %(first)s"
         new = "AND d.docnum >= %(first)s"
         params = {"gone": sorted(self._gone), "first": self._first_new}
@@ -576,3 +679,6 @@ class PostgresWriter:
             )
         ]
         self._set_stats([c - b + a for c, b, a in zip(current, before, added, strict=True)])
+        # The replaced documents' postings stay in their segments: the ``live`` column
+        # leaves them out of every search, and the next full rebuild drops them.
+        self._write_columns()

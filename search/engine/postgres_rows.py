@@ -31,6 +31,8 @@ FIELDS = ("title", "body", "title_exact", "body_exact")
 TITLE, BODY, TITLE_EXACT, BODY_EXACT = range(4)
 #: Weight label -> offset of the field within its column's pair (title, body).
 LABELS = {"A": 0, "D": 1}
+#: One document's entry in a posting list: (field, term, frequency in that field).
+Posting = tuple[int, str, int]
 
 MAX_POSITIONS = 256
 MAX_POSITION = 16383
@@ -106,8 +108,27 @@ def _add(
     return stemmed_length, exact_length, position + 1
 
 
-def row(docnum: int, document: Document) -> tuple[Any, ...]:
-    """The values of :data:`COLUMNS` for ``document``."""
+def frequencies(stemmed: dict[str, list[str]], exact: dict[str, list[str]]) -> list[Posting]:
+    """Each (field, term, frequency) of a document, from its vectors' positions (a title
+    position carries the label ``A``): what its posting lists hold. Unlike the vectors
+    (whose positions stop at 256 a term), the frequencies are not capped."""
+    found: list[Posting] = []
+    for (title, body), positions in (((TITLE, BODY), stemmed), ((TITLE_EXACT, BODY_EXACT), exact)):
+        if not positions:
+            continue
+        for term, at in positions.items():
+            if len(term.encode("utf-8")) > MAX_LEXEME_BYTES:
+                continue
+            in_title = sum(1 for position in at if position.endswith("A"))
+            if in_title:
+                found.append((title, term, in_title))
+            if len(at) > in_title:
+                found.append((body, term, len(at) - in_title))
+    return found
+
+
+def row(docnum: int, document: Document) -> tuple[tuple[Any, ...], list[Posting]]:
+    """The values of :data:`COLUMNS` for ``document``, and its postings."""
     stemmed: dict[str, list[str]] = {}
     exact: dict[str, list[str]] = {}
     title_forms = list(map(word_forms, find_words(document.title)))
@@ -133,4 +154,4 @@ def row(docnum: int, document: Document) -> tuple[Any, ...]:
         [title_stemmed, body_stemmed, title_exact, body_exact],
         vector(stemmed),
         vector(exact),
-    )
+    ), frequencies(stemmed, exact)

@@ -1,30 +1,28 @@
 """Answering an :class:`~.base.EngineQuery` from PostgreSQL, as the embedded engine does.
 
-Matching is SQL: each clause is a ``tsquery`` on a vector column (a stemmed word on
-``stemmed``; an exact word, a stop word or a phrase on ``exact``, a phrase once per
-field through its weight label, ``'a':A <-> 'b':A``), so the GIN indexes find the
-candidates. Ranking is the embedded engine's BM25F (``search/engine/ranking.py``: field
-boosts, the exact-form bonus, the quantised field lengths, the same idf), computed with
-numpy over the candidates: their term frequencies per field come back from
-``ts_rank`` with one field's weight label switched on (see :func:`_title_count`), the
-statistics from what the writer keeps (document frequencies per field, total field
-lengths). Facets are counted over the same candidates. One search is one read-only,
-repeatable-read transaction: its counts, hits and documents come from one state of the
-index.
+A ranked search reads, in one read-only repeatable-read transaction (one state of the
+index for its counts, hits and documents):
 
-A query without words (the welcome page, browsing by filters) is all SQL: counts,
-facets and the page by date.
+* the posting lists of its terms (``postings``: per field and term, the documents'
+  numbers and frequencies as arrays, a row per segment the writer added), by primary
+  key: a few rows per word however common it is;
+* the per-document columns (``columns``, :mod:`.postgres_columns`): which documents
+  exist, their quantised field lengths, dates, years, sources, categories;
+* for a quoted phrase, the documents holding it: positions are in the ``exact``
+  vectors, matched by their GIN index (``'a':A <-> 'b':A`` per field label);
+* the stored fields of the one page of hits.
 
-Measured on ANT (31.5k articles): the same top ten as the embedded engine for all 200
-benchmark queries, but every candidate row is read and scored, so a common word costs
-hundreds of milliseconds (docs/scaling.md); posting lists per term are the way on.
+Matching, BM25F (``search/engine/ranking.py``: field boosts, the exact-form bonus, the
+quantised lengths, the same idf), filters, facet counts and the order are numpy over
+those arrays, so the answers are the embedded engine's (the parity tests) and nothing
+is kept in the process between searches. A query without words (the welcome page,
+browsing by filters) is SQL: counts, facets and the page by date.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,15 +44,16 @@ from .base import (
     Phrase,
     Sort,
 )
+from .postgres_columns import Candidates, Columns
 from .postgres_rows import BODY, BODY_EXACT, FIELDS, TITLE, TITLE_EXACT
-from .ranking import EXACT_BONUS, K1, LENGTHS, TITLE_BOOST, B
+from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
 
 if TYPE_CHECKING:
     from .postgres import PostgresIndex
 
 BOOSTS = (TITLE_BOOST, 1.0, TITLE_BOOST, 1.0)
 #: A live view's name in SQL, to be replaced by its generation's table.
-_GENERATION_TABLES = re.compile(r"(\b\w+\.(?:docs|terms|stats))\b")
+_GENERATION_TABLES = re.compile(r"(\b\w+\.(?:docs|terms|stats|postings|columns))\b")
 _STORED = (
     "id, title, body, date, date_source, sources, source_rules, url, category, origin, content_hash"
 )
@@ -103,20 +102,10 @@ def _stored(values: Sequence[Any]) -> StoredDocument:
 
 
 @dataclass
-class _Match:
-    """One clause as SQL: boolean expressions over ``d`` (one per field for a phrase)."""
-
-    clause: Clause
-    conditions: list[str]
-
-
-@dataclass
 class _Plan:
     """What one search asks of the database, with its bound parameters."""
 
     params: dict[str, Any] = field(default_factory=dict)
-    stemmed_terms: set[str] = field(default_factory=set)
-    exact_terms: set[str] = field(default_factory=set)
 
     def bind(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -172,23 +161,20 @@ class PostgresReader:
             parts.append(f"d.date <= {plan.bind(filters.date_to)}")
         return " AND ".join(parts) or "true"
 
-    def _match(self, clause: Clause, mode: str, plan: _Plan) -> _Match:
+    def _conditions(self, clause: Clause, mode: str, plan: _Plan) -> list[str]:
+        """SQL conditions on ``d`` matching ``clause`` (browsing with exclusions)."""
         if isinstance(clause, Phrase) and len(clause.exacts) > 1:
-            plan.exact_terms.update(clause.exacts)
-            conditions = []
-            for label in ("A", "D"):
-                query = " <-> ".join(_lexeme(word, label) for word in clause.exacts)
-                conditions.append(f"d.exact @@ {plan.bind(query)}::tsquery")
-            return _Match(clause, conditions)
+            return [
+                "d.exact @@ "
+                + plan.bind(" <-> ".join(_lexeme(word, label) for word in clause.exacts))
+                + "::tsquery"
+                for label in ("A", "D")
+            ]
         if isinstance(clause, Phrase):
-            plan.exact_terms.add(clause.exacts[0])
-            return _Match(clause, [f"d.exact @@ {plan.bind(_lexeme(clause.exacts[0]))}::tsquery"])
+            return [f"d.exact @@ {plan.bind(_lexeme(clause.exacts[0]))}::tsquery"]
         if mode == "exact" or clause.stopped:
-            plan.exact_terms.add(clause.exact)
-            return _Match(clause, [f"d.exact @@ {plan.bind(_lexeme(clause.exact))}::tsquery"])
-        plan.stemmed_terms.add(clause.term)
-        plan.exact_terms.add(clause.exact)
-        return _Match(clause, [f"d.stemmed @@ {plan.bind(_lexeme(clause.term))}::tsquery"])
+            return [f"d.exact @@ {plan.bind(_lexeme(clause.exact))}::tsquery"]
+        return [f"d.stemmed @@ {plan.bind(_lexeme(clause.term))}::tsquery"]
 
     # --- searching ---------------------------------------------------------------------
 
@@ -203,13 +189,12 @@ class PostgresReader:
         facets: FacetSpec | None = None,
     ) -> EngineResult:
         plan = _Plan()
-        excluded = [self._match(c, query.mode, plan) for c in query.excluded]
-        not_excluded = (
-            " AND ".join(
-                f"NOT ({condition})" for match in excluded for condition in match.conditions
-            )
-            or "true"
-        )
+        excluded = [
+            f"NOT ({condition})"
+            for clause in query.excluded
+            for condition in self._conditions(clause, query.mode, plan)
+        ]
+        not_excluded = " AND ".join(excluded) or "true"
 
         def work(conn: Any) -> EngineResult:
             with conn.transaction():
@@ -224,9 +209,7 @@ class PostgresReader:
                     return self._browse(
                         conn, live, plan, not_excluded, filters, sort, offset, limit, facets
                     )
-                return self._ranked(
-                    conn, live, query, plan, not_excluded, filters, sort, offset, limit, facets
-                )
+                return self._ranked(conn, live, query, filters, sort, offset, limit, facets)
 
         return self.index.read(work)
 
@@ -286,8 +269,6 @@ class PostgresReader:
         conn: Any,
         live: str,
         query: EngineQuery,
-        plan: _Plan,
-        not_excluded: str,
         filters: Filters,
         sort: Sort,
         offset: int,
@@ -297,58 +278,65 @@ class PostgresReader:
         def q(sql: str) -> str:
             return self._in(live, sql)
 
-        groups = [[self._match(c, query.mode, plan) for c in g.alternatives] for g in query.groups]
-        conditions = [cond for group in groups for match in group for cond in match.conditions]
-        # Each (column, term) the scores need, with its frequency in both fields.
-        needed = sorted(
-            {("stemmed", t) for t in plan.stemmed_terms} | {("exact", t) for t in plan.exact_terms}
-        )
-        ranks = ", ".join(
-            f"ts_rank('{{0,0,0,1}}', d.{column}, {plan.bind(_lexeme(term))}::tsquery), "
-            f"ts_rank('{{1,0,0,0}}', d.{column}, {plan.bind(_lexeme(term))}::tsquery)"
-            for column, term in needed
-        )
-        flags = ", ".join(f"({c})" for c in conditions)
-        any_clause = " OR ".join(f"({c})" for c in conditions)
-        rows = conn.execute(
-            q(
-                f"""SELECT d.docnum, d.id, d.date, d.year, d.month, d.sources, d.category,
-                       d.lengths, {ranks}, {flags}
-                    FROM {{s}}.docs d WHERE ({any_clause}) AND {not_excluded}"""
-            ),
-            plan.params,
-        ).fetchall()
+        clauses = [c for g in query.groups for c in g.alternatives] + list(query.excluded)
+        needed = sorted({key for c in clauses for key in _keys(c, query.mode)})
+        with conn.cursor(binary=True) as cursor:
+            columns = Columns.read(
+                cursor.execute(q("SELECT name, data, labels FROM {s}.columns")).fetchall()
+            )
+            rows = cursor.execute(
+                q(
+                    "SELECT field, term, docnums, tfs FROM {s}.postings WHERE (field, term) IN "
+                    "(SELECT * FROM unnest(%s::smallint[], %s::text[])) "
+                    "ORDER BY field, term, segment"
+                ),
+                ([f for f, _ in needed], [t for _, t in needed]),
+            ).fetchall()
+        postings = _Postings(rows, columns.arrays["live"])
+        phrases = {
+            c: self._phrase_matches(conn, live, c)
+            for c in clauses
+            if isinstance(c, Phrase) and len(c.exacts) > 1
+        }
+
+        def matches(clause: Clause) -> list[np.ndarray]:
+            """The documents a clause matches (a phrase: in the title, in the body)."""
+            if clause in phrases:
+                return phrases[clause]
+            return [np.union1d(*(postings.docnums(key) for key in _keys(clause, query.mode)[:2]))]
+
+        group_matches = [[matches(c) for c in g.alternatives] for g in query.groups]
+        found = [m for group in group_matches for clause in group for m in clause]
+        candidates = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        for clause in query.excluded:
+            for gone in matches(clause):
+                candidates = candidates[~np.isin(candidates, gone)]
         result = EngineResult(total=0, hits=[])
-        if not rows:
+        if not len(candidates):
             result.facets = {facet: {} for facet in (facets.counts if facets else {})}
             return result
-        columns = list(zip(*rows, strict=True))
+        table = columns.take(candidates)
         stats = dict(conn.execute(q("SELECT key, value FROM {s}.stats")).fetchall())
-        frequencies = {
-            (int(f), t): int(n)
-            for f, t, n in conn.execute(
-                q("SELECT field, term, df FROM {s}.terms WHERE term = ANY(%s::text[])"),
-                ([term for _, term in needed],),
-            ).fetchall()
-        }
-        table = _Table(columns, needed, len(conditions))
-        scorer = _Scorer(stats, frequencies, table)
+        scorer = _Scorer(stats, postings, table)
         scores = np.zeros(table.size)
         counts = np.zeros(table.size, np.int32)
-        flag = iter(table.flags)
-        for group in groups:
+        for group, found_group in zip(query.groups, group_matches, strict=True):
             in_group = np.zeros(table.size, bool)
-            for match in group:
-                hit = [next(flag) for _ in match.conditions]
+            for clause, clause_matches in zip(group.alternatives, found_group, strict=True):
+                hit = [np.isin(candidates, m, assume_unique=True) for m in clause_matches]
                 for mask in hit:
                     in_group |= mask
-                scores += scorer.clause(match.clause, query.mode, hit)
+                scores += scorer.clause(clause, query.mode, hit)
             counts += in_group
-        required = min(max(query.min_match, 1), len(groups))
+        required = min(max(query.min_match, 1), len(query.groups))
         matched = counts >= required
-        complete = counts == len(groups)
+        complete = counts == len(query.groups)
         if facets is not None:
-            result.facets = table.facet_counts(matched, facets)
+            result.facets = {
+                facet: table.counts(facet, matched & table.passes(facet_filters))
+                for facet, facet_filters in facets.counts.items()
+                if facet in _FACETS
+            }
         kept = np.flatnonzero(matched & table.passes(filters))
         result.total = len(kept)
         if not len(kept) or limit <= 0:
@@ -356,7 +344,7 @@ class PostgresReader:
         ordinal = table.ordinal[kept]
         rank = table.id_rank[kept]
         if sort == "relevance":
-            tier = (~complete[kept]).astype(np.int8) if required < len(groups) else 0 * rank
+            tier = (~complete[kept]).astype(np.int8) if required < len(query.groups) else 0 * rank
             order = np.lexsort((rank, -ordinal, -np.round(scores[kept], 6), tier))
         else:
             undated = ordinal == 0
@@ -377,6 +365,19 @@ class PostgresReader:
             if docnum in stored
         ]
         return result
+
+    def _phrase_matches(self, conn: Any, live: str, phrase: Phrase) -> list[np.ndarray]:
+        """The documents holding ``phrase`` in the title, and in the body: positions are
+        in the vectors (``<->`` on one field's label), not in the posting lists."""
+        found = []
+        for label in ("A", "D"):
+            tsquery = " <-> ".join(_lexeme(word, label) for word in phrase.exacts)
+            rows = conn.execute(
+                self._in(live, "SELECT docnum FROM {s}.docs d WHERE d.exact @@ %s::tsquery"),
+                (tsquery,),
+            ).fetchall()
+            found.append(np.unique(np.array([r[0] for r in rows], np.int64)))
+        return found
 
     # --- documents and terms -----------------------------------------------------------
 
@@ -482,119 +483,67 @@ class PostgresReader:
 
 # --- scoring ------------------------------------------------------------------------
 
-# How a term's frequency in one field comes back from PostgreSQL without reading the
-# vector in SQL row by row: ts_rank with the weight of one field's label at 1 and the
-# others at 0. For one term, ts_rank (calc_rank_or) is sum(w_j / j^2) over the term's
-# positions j = 1, 2, … in order, plus the largest weight minus its own share, all over
-# zeta(2). Title positions come first (the body starts after them), so n title positions
-# give H(n) / zeta(2), with H(n) = 1 + 1/4 + … + 1/n^2; and n_b body positions after n_t
-# title ones give (1 + H(n_t + n_b) - H(n_t) - 1/(n_t + 1)^2) / zeta(2). Successive
-# values differ by at least 1/257^2 / zeta(2) (PostgreSQL keeps 256 positions per term),
-# far more than ts_rank's single-precision rounding, so the counts are exact.
-_ZETA2 = 1.64493406685  # as PostgreSQL writes it (tsrank.c)
-_H = np.concatenate(([0.0], np.cumsum(1.0 / np.arange(1, 258, dtype=np.float64) ** 2)))
+
+def _keys(clause: Clause, mode: str) -> list[tuple[int, str]]:
+    """The posting lists a clause reads: the first two are those it matches on (a
+    phrase matches on positions, but scores on its words' lists)."""
+    if isinstance(clause, Phrase):
+        return [(field, word) for word in clause.exacts for field in (TITLE_EXACT, BODY_EXACT)]
+    if mode == "exact" or clause.stopped:
+        return [(TITLE_EXACT, clause.exact), (BODY_EXACT, clause.exact)]
+    return [
+        (TITLE, clause.term),
+        (BODY, clause.term),
+        (TITLE_EXACT, clause.exact),
+        (BODY_EXACT, clause.exact),
+    ]
 
 
-def _nearest(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Index of the nearest entry of the increasing ``table`` for each of ``values``."""
-    right = np.clip(np.searchsorted(table, values), 1, len(table) - 1)
-    left = right - 1
-    return np.where(values - table[left] <= table[right] - values, left, right)
+class _Postings:
+    """The posting lists one search read, without the documents a reindex deleted."""
 
+    def __init__(self, rows: Sequence[Any], live: np.ndarray) -> None:
+        parts: dict[tuple[int, str], list[tuple[bytes, bytes]]] = {}
+        for field_, term, docnums, tfs in rows:
+            parts.setdefault((int(field_), term), []).append((docnums, tfs))
+        self.lists: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        for key, segments in parts.items():
+            docnums = np.concatenate([np.frombuffer(d, "<i4") for d, _ in segments])
+            tfs = np.concatenate([np.frombuffer(t, "<u2") for _, t in segments])
+            alive = live[docnums].astype(bool)
+            self.lists[key] = (docnums[alive].astype(np.int64), tfs[alive].astype(np.int64))
 
-def _title_count(rank: np.ndarray) -> np.ndarray:
-    return _nearest(rank * _ZETA2, _H)
+    def docnums(self, key: tuple[int, str]) -> np.ndarray:
+        found = self.lists.get(key)
+        return found[0] if found is not None else np.zeros(0, np.int64)
 
+    def df(self, key: tuple[int, str]) -> int:
+        return len(self.docnums(key))
 
-def _body_count(rank: np.ndarray, title: np.ndarray) -> np.ndarray:
-    total = rank * _ZETA2 - 1 + 1 / (title + 1) ** 2 + _H[title]
-    return np.where(rank > 0, _nearest(total, _H) - title, 0)
-
-
-class _Table:
-    """The candidates' columns as arrays: what scoring, filters and facets read."""
-
-    def __init__(self, columns: list[tuple[Any, ...]], needed: list[tuple[str, str]], flags: int):
-        self.size = len(columns[0])
-        self.docnum = np.array(columns[0], np.int64)
-        ids = columns[1]
-        self.id_rank = np.empty(self.size, np.int64)
-        self.id_rank[sorted(range(self.size), key=ids.__getitem__)] = np.arange(self.size)
-        self.dates = columns[2]
-        self.ordinal = np.array([d.toordinal() if d else 0 for d in self.dates], np.int64)
-        self.year = np.array(columns[3], np.int64)
-        self.month = columns[4]
-        self.sources = columns[5]
-        self.category = columns[6]
-        raw = np.array(columns[7], np.int64).reshape(self.size, 4)
-        self.lengths = np.take(LENGTHS_ARRAY, np.minimum(np.searchsorted(LENGTHS_ARRAY, raw), 255))
-        self.tf: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-        at = 8
-        for key in needed:
-            title = _title_count(np.array(columns[at], np.float64))
-            body = _body_count(np.array(columns[at + 1], np.float64), title)
-            self.tf[key] = (title, body)
-            at += 2
-        self.flags = [np.array(columns[at + i], bool) for i in range(flags)]
-
-    def frequency(self, column: str, term: str, label: int) -> np.ndarray:
-        found = self.tf.get((column, term))
-        return found[label] if found is not None else np.zeros(self.size, np.int64)
-
-    def values(self, facet: str) -> list[list[str]]:
-        if facet == "sources":
-            return [list(s or ()) for s in self.sources]
-        if facet == "year":
-            return [[str(y)] if y else [] for y in self.year.tolist()]
-        column = self.month if facet == "month" else self.category
-        return [[v] if v else [] for v in column]
-
-    def passes(self, filters: Filters) -> np.ndarray:
-        mask = np.ones(self.size, bool)
-        for facet, allowed in filters.values.items():
-            if allowed:
-                wanted = set(allowed)
-                mask &= np.array([bool(wanted.intersection(v)) for v in self.values(facet)], bool)
-        if filters.date_from:
-            mask &= self.ordinal >= filters.date_from.toordinal()
-        if filters.date_to:
-            mask &= (self.ordinal <= filters.date_to.toordinal()) & (self.ordinal > 0)
-        return mask
-
-    def facet_counts(self, matched: np.ndarray, spec: FacetSpec) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for facet, filters in spec.counts.items():
-            if facet not in _FACETS:
-                continue
-            rows = np.flatnonzero(matched & self.passes(filters)).tolist()
-            values = self.values(facet)
-            counts: Counter[str] = Counter()
-            for i in rows:
-                counts.update(values[i])
-            out[facet] = dict(counts)
-        return out
-
-
-LENGTHS_ARRAY = np.array(LENGTHS, np.int64)
+    def frequencies(self, key: tuple[int, str], candidates: np.ndarray) -> np.ndarray:
+        """The term's frequency in each candidate (0 where it is absent)."""
+        found = self.lists.get(key)
+        if found is None or not len(found[0]):
+            return np.zeros(len(candidates), np.int64)
+        docnums, tfs = found
+        at = np.minimum(np.searchsorted(docnums, candidates), len(docnums) - 1)
+        return np.where(docnums[at] == candidates, tfs[at], 0)
 
 
 class _Scorer:
     """BM25F as the embedded engine computes it (``.whoosh_reading.Snapshot.term``), over
     the candidates' arrays."""
 
-    def __init__(
-        self, stats: dict[str, int], frequencies: dict[tuple[int, str], int], table: _Table
-    ) -> None:
+    def __init__(self, stats: dict[str, int], postings: _Postings, table: Candidates) -> None:
         self.size = max(1, int(stats.get("documents", 0)))
         self.avg = [(int(stats.get(f"length:{name}", 0)) / self.size) or 1.0 for name in FIELDS]
-        self.df = frequencies
+        self.postings = postings
         self.table = table
 
     def term(self, field: int, term: str) -> np.ndarray:
-        column = "stemmed" if field in (TITLE, BODY) else "exact"
-        tf = self.table.frequency(column, term, field % 2)
+        tf = self.postings.frequencies((field, term), self.table.docnum)
         weight = tf * BOOSTS[field]
-        idf = math.log(self.size / (self.df.get((field, term), 0) + 1)) + 1
+        idf = math.log(self.size / (self.postings.df((field, term)) + 1)) + 1
         lengths = self.table.lengths[:, field]
         norm = K1 * ((1 - B) + B * lengths / self.avg[field])
         return np.where(tf > 0, idf * (weight * (K1 + 1)) / (weight + norm), 0.0)
