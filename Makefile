@@ -9,7 +9,7 @@ export NABA_CORPUS ?= corpus
 # Where `make bench-scale` keeps ANT x 10 and its indexes (about 4 GB; reused next time).
 SCALE_DIR ?= .scale
 
-.PHONY: run test lint deps dev-deps index bench bench-scale fuzz eval screenshots clean
+.PHONY: run test lint deps dev-deps index bench bench-scale fuzz eval screenshots postgres postgres-stop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,12 +50,14 @@ $(VENV)/.bench: requirements.txt requirements-dev.txt requirements-bench.txt | $
 bench: $(VENV)/.bench
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.load
+	$(PY) -m benchmarks.engines
 
 # ANT and ANT copied ten times: build, open, latency, memory, adding documents while
 # serving (~40 min), then the load test on the 10x index.
 bench-scale: $(VENV)/.bench
 	$(PY) -m benchmarks.scale --keep $(SCALE_DIR)
 	$(PY) -m benchmarks.load --index $(SCALE_DIR)/index-10x --section load-scale
+	$(PY) -m benchmarks.engines --copies 10 --keep $(SCALE_DIR)/engines
 
 # Retrieval quality on the Arabic test collections in ../shared/eval.
 eval: dev-deps
@@ -68,6 +70,15 @@ fuzz: dev-deps
 	NABA_FUZZ_EXAMPLES=10000 NABA_CRASH_TRIALS=20 $(PY) -m pytest tests/test_search_properties.py tests/test_reindex_crash.py tests/test_web_properties.py
 	NABA_FUZZ_SECONDS=600 $(PY) -m pytest tests/test_fuzz.py
 	NABA_API_FUZZ_EXAMPLES=1000 $(PY) -m pytest tests/test_api_schema.py
+
+# A PostgreSQL primary and a streaming replica on 127.0.0.1:54321/54322 for development,
+# kept in .postgres/ (needs Debian's postgresql package); prints NABA_INDEX and
+# NABA_INDEX_REPLICAS to export. Then: make index, make run.
+postgres: dev-deps
+	$(PY) -m tests.postgres_server start .postgres
+
+postgres-stop: dev-deps
+	$(PY) -m tests.postgres_server stop .postgres
 
 # Regenerate docs/screenshots/ from the browser tests.
 screenshots: dev-deps

@@ -17,7 +17,9 @@ and the ranking for all six). Only the analysis of the words differs:
 4. ``light10``: as 2, then Larkey et al.'s light10 (Lucene-style);
 5. ``isri``: as 2, then nltk's ISRI root stemmer;
 6. ``naba``: Naba as shipped: the real schema (stemmed and exact fields), the
-   real engine and its query translation.
+   real engine and its query translation;
+7. ``naba-postgres``: the same on the PostgreSQL engine (a cluster of its own,
+   :mod:`evaluation.postgres`): its figures must be ``naba``'s.
 
 Systems 2–5 use Naba's tokenizer, normaliser and stop list so that the table
 isolates the stemmer; the stemmers run between ``prepare`` and ``fold``, where
@@ -80,10 +82,15 @@ class System:
 
     @property
     def shipped(self) -> bool:
-        return self.forms == "naba"
+        return self.forms in ("naba", "naba-postgres")
 
     def build(self, documents: dict[str, str]) -> IndexReader:
-        """An in-memory index of ``documents`` (id → text, as the body; no title)."""
+        """An in-memory index of ``documents`` (id → text, as the body; no title), or
+        for ``naba-postgres`` a PostgreSQL one (:mod:`evaluation.postgres`)."""
+        if self.forms == "naba-postgres":
+            from .postgres import build
+
+            return build(documents)
         return comparison_index(self.name, documents, self.forms)
 
     def query(self, text: str) -> ParsedQuery:
@@ -147,5 +154,6 @@ SYSTEMS: tuple[System, ...] = (
     System("light10", "light10 (Lucene-style light stemmer)", baseline_forms("light10")),
     System("isri", "ISRI root stemmer (nltk)", baseline_forms("isri")),
     System("naba", "Naba as shipped (stemmed + exact fields)", "naba"),
+    System("naba-postgres", "Naba as shipped, on the PostgreSQL engine", "naba-postgres"),
 )
 SYSTEM_NAMES = tuple(s.name for s in SYSTEMS)

@@ -10,10 +10,12 @@ without the binaries fails the tests that need them, loudly: they are not skippe
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,14 +63,24 @@ class Cluster:
         return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
-def start(settings: dict[str, str] | None = None) -> Cluster:
-    """``initdb`` and start a cluster on a free loopback port; trust authentication
-    (it listens on 127.0.0.1 only, for one test run)."""
-    bindir = _bindir()
-    folder = Path(tempfile.mkdtemp(prefix="naba-pg-"))
+def _folder(folder: Path | None, prefix: str) -> Path:
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-    cluster = Cluster(folder / "data", _free_port(), bindir)
+    return folder
+
+
+def start(
+    settings: dict[str, str] | None = None, folder: Path | None = None, port: int | None = None
+) -> Cluster:
+    """``initdb`` and start a cluster on a free loopback port (or ``port``), in a new
+    temporary folder (or ``folder``); trust authentication (it listens on 127.0.0.1
+    only, for one test run or one developer)."""
+    bindir = _bindir()
+    folder = _folder(folder, "naba-pg-")
+    cluster = Cluster(folder / "data", port or _free_port(), bindir)
     done = cluster.run(
         "initdb",
         "-D",
@@ -113,13 +125,11 @@ def halt(cluster: Cluster) -> None:
     cluster.run("pg_ctl", "-D", str(cluster.folder), "-m", "fast", "-w", "stop")
 
 
-def start_replica(primary: Cluster) -> Cluster:
+def start_replica(primary: Cluster, folder: Path | None = None, port: int | None = None) -> Cluster:
     """A streaming replica of ``primary``: ``pg_basebackup -R`` into a new folder (which
     writes the standby's connection settings), started on its own free port."""
-    folder = Path(tempfile.mkdtemp(prefix="naba-pg-replica-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    replica = Cluster(folder / "data", _free_port(), primary.bindir)
+    folder = _folder(folder, "naba-pg-replica-")
+    replica = Cluster(folder / "data", port or _free_port(), primary.bindir)
     done = replica.run(
         "pg_basebackup",
         "-h",
@@ -154,3 +164,59 @@ def start_replica(primary: Cluster) -> Cluster:
 def stop(cluster: Cluster) -> None:
     cluster.run("pg_ctl", "-D", str(cluster.folder), "-m", "immediate", "-w", "stop")
     shutil.rmtree(cluster.folder.parent, ignore_errors=True)
+
+
+# --- ``make postgres``: a primary and a replica for development ------------------------
+
+DEV_PORTS = (54321, 54322)
+
+
+def _saved(folder: Path) -> Cluster | None:
+    try:
+        kept = json.loads((folder / "cluster.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return Cluster(folder / "data", int(kept["port"]), _bindir(), dict(kept["options"]))
+
+
+def _save(cluster: Cluster) -> None:
+    (cluster.folder.parent / "cluster.json").write_text(
+        json.dumps({"port": cluster.port, "options": cluster.options}), "utf-8"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.postgres_server start|stop [DIR]``: a primary and a streaming
+    replica on 127.0.0.1 (ports 54321 and 54322) kept in ``DIR`` (``.postgres``) across
+    runs; ``start`` prints the settings that point Naba at them."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in ("start", "stop"):
+        print("usage: python -m tests.postgres_server start|stop [DIR]", file=sys.stderr)
+        return 2
+    root = Path(args[1] if len(args) > 1 else ".postgres").resolve()
+    primary, replica = _saved(root / "primary"), _saved(root / "replica")
+    if args[0] == "stop":
+        for cluster in (replica, primary):
+            if cluster is not None:
+                halt(cluster)
+        return 0
+    if primary is None:
+        root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(root, "postgres", "postgres")
+        primary = start({"fsync": "on"}, root / "primary", DEV_PORTS[0])
+        _save(primary)
+    elif primary.run("pg_ctl", "-D", str(primary.folder), "status").returncode != 0:
+        resume(primary)
+    if replica is None:
+        replica = start_replica(primary, root / "replica", DEV_PORTS[1])
+        _save(replica)
+    elif replica.run("pg_ctl", "-D", str(replica.folder), "status").returncode != 0:
+        resume(replica)
+    print(f"export NABA_INDEX={primary.url}")
+    print(f"export NABA_INDEX_REPLICAS={replica.url}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -21,9 +21,11 @@ QUESTIONS = 50
 
 
 @pytest.fixture(scope="module")
-def results():
+def results(postgres_url: str):
     assert EVAL_DATA.is_dir(), f"the evaluation data is expected in {EVAL_DATA}"
-    return evaluate(SLICE, limit=QUESTIONS, procs=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NABA_EVAL_POSTGRES", postgres_url)  # naba-postgres writes there
+        return evaluate(SLICE, limit=QUESTIONS, procs=1)
 
 
 def test_every_system_gets_every_metric_in_range(results) -> None:
@@ -40,6 +42,17 @@ def test_every_system_gets_every_metric_in_range(results) -> None:
                 assert set(outcome.metrics) == set(METRICS)
                 assert all(0.0 <= v <= 1.0 for v in outcome.metrics.values())
                 assert len(outcome.ranking) <= outcome.hits
+
+
+def test_the_postgresql_engine_scores_as_the_embedded_one(results) -> None:
+    for collection in results:
+        embedded = collection.systems["naba"]
+        postgres = collection.systems["naba-postgres"]
+        for metric, value in embedded.metrics.items():
+            assert postgres.metrics[metric] == pytest.approx(value, abs=0.005), metric
+        assert [o.ranking[:10] for o in postgres.outcomes] == [
+            o.ranking[:10] for o in embedded.outcomes
+        ]
 
 
 def test_reports_are_written(results, tmp_path: Path) -> None:
