@@ -145,11 +145,14 @@ def ant_index(given: str | None) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def server(index: Path, workers: int, log: Path) -> Iterator[str]:
+def server(
+    index: Path | str, workers: int, log: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``python -m web`` on a free loopback port, ready (``/healthz`` is 200); stopped
-    (SIGTERM to its process group, then SIGKILL) however the block ends."""
+    (SIGTERM to its process group, then SIGKILL) however the block ends. ``index`` is
+    any index location; ``extra_env`` more settings (``NABA_INDEX_REPLICAS``)."""
     port = free_port()
-    env = {**os.environ, "NABA_INDEX": str(index), "NABA_RATE_LIMIT": "off"}
+    env = {**os.environ, "NABA_INDEX": str(index), "NABA_RATE_LIMIT": "off", **(extra_env or {})}
     command = [sys.executable, "-m", "web", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(

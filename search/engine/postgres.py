@@ -45,13 +45,11 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import numpy as np
-
 from search.document import Document
 
 from .base import IndexIncompatible, IndexMissing, IndexOptions, ReindexRunning, ServerHealth
 from .postgres_columns import SOURCE_COLUMNS, build
-from .postgres_rows import COLUMNS, Posting, row
+from .postgres_rows import COLUMNS, Packed, rows
 from .postgres_servers import CONNECT_TIMEOUT_S, Server, Servers, first_line, public
 from .whoosh_processes import workers_die_with_us
 
@@ -61,6 +59,8 @@ SCHEMA_VERSION = 2
 DEFAULT_SCHEMA = "naba"
 #: Documents sent per COPY (and per check for new year partitions).
 BATCH = 2000
+#: Documents per task of an analysing process.
+CHUNK = 100
 #: Each generation's tables (``<name>_<generation>``), and the live views of them.
 TABLES = ("docs", "terms", "stats", "postings", "columns")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
@@ -481,6 +481,7 @@ class PostgresWriter:
                 self._partition(year)
             numbered = list(zip(range(self._next, self._next + len(batch)), batch, strict=True))
             self._next += len(batch)
+            chunks = [numbered[i : i + CHUNK] for i in range(0, len(numbered), CHUNK)]
             if self.workers > 1:
                 if self._analysts is None:
                     # Forked: the children only analyse (they never touch this process's
@@ -488,9 +489,9 @@ class PostgresWriter:
                     # killed with this process, as the embedded engine's writers are.
                     with workers_die_with_us():
                         self._analysts = multiprocessing.get_context("fork").Pool(self.workers)
-                job = self._analysts.starmap_async(row, numbered, chunksize=32)
+                job = self._analysts.map_async(rows, chunks)
             else:
-                job = [row(docnum, document) for docnum, document in numbered]
+                job = [rows(chunk) for chunk in chunks]
         if self._analysing is not None:
             self._write(self._analysing.get() if self.workers > 1 else self._analysing)
         self._analysing = job
@@ -498,35 +499,27 @@ class PostgresWriter:
             self._write(job.get() if self.workers > 1 else job)
             self._analysing = None
 
-    def _write(self, rows: list[tuple[tuple[Any, ...], list[Posting]]]) -> None:
+    def _write(self, made: list[tuple[list[tuple[Any, ...]], Packed]]) -> None:
         """One batch's rows by ``COPY``, and its posting lists as one new segment."""
         columns = ", ".join(COLUMNS)
-        postings: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+        postings: dict[tuple[int, str], list[tuple[bytes, bytes]]] = {}
         with self._conn.cursor() as cursor:
             copy_sql = self.index.q(f"COPY {{s}}.docs_{self.generation} ({columns}) FROM STDIN")
             with cursor.copy(copy_sql) as copy:
-                for values, frequencies in rows:
-                    copy.write_row(values)
-                    docnum = values[0]
-                    for field, term, tf in frequencies:
-                        docnums, tfs = postings.setdefault((field, term), ([], []))
-                        docnums.append(docnum)
-                        tfs.append(tf)
+                for values, packed in made:
+                    for value in values:
+                        copy.write_row(value)
+                    for key, arrays in packed.items():
+                        postings.setdefault(key, []).append(arrays)
             copy_sql = self.index.q(
                 f"COPY {{s}}.postings_{self.generation} (field, term, segment, docnums, tfs) "
                 "FROM STDIN"
             )
             with cursor.copy(copy_sql) as copy:
-                for (field, term), (docnums, tfs) in postings.items():
-                    copy.write_row(
-                        (
-                            field,
-                            term,
-                            self._segment,
-                            np.array(docnums, "<i4").tobytes(),
-                            np.minimum(tfs, 65535).astype("<u2").tobytes(),
-                        )
-                    )
+                for (field, term), parts in postings.items():
+                    docnums = b"".join(d for d, _ in parts)
+                    tfs = b"".join(t for _, t in parts)
+                    copy.write_row((field, term, self._segment, docnums, tfs))
         self._segment += 1
 
     def _write_columns(self) -> None:

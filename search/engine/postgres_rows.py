@@ -22,6 +22,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from search.analysis import WordForms, find_words, word_forms
 from search.document import Document
 
@@ -155,3 +157,28 @@ def row(docnum: int, document: Document) -> tuple[tuple[Any, ...], list[Posting]
         vector(stemmed),
         vector(exact),
     ), frequencies(stemmed, exact)
+
+
+#: A batch's posting lists: (field, term) -> (document numbers, frequencies), as
+#: little-endian int32 and uint16 arrays.
+Packed = dict[tuple[int, str], tuple[bytes, bytes]]
+
+
+def rows(numbered: list[tuple[int, Document]]) -> tuple[list[tuple[Any, ...]], Packed]:
+    """The rows of some consecutive documents, and their posting lists packed as arrays:
+    what a writer's analysing process sends back (one array per term, not a tuple per
+    posting, so the writing process has little left to do)."""
+    values: list[tuple[Any, ...]] = []
+    lists: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    for docnum, document in numbered:
+        made, frequencies = row(docnum, document)
+        values.append(made)
+        for field, term, tf in frequencies:
+            docnums, tfs = lists.setdefault((field, term), ([], []))
+            docnums.append(docnum)
+            tfs.append(tf)
+    packed = {
+        key: (np.array(docnums, "<i4").tobytes(), np.minimum(tfs, 65535).astype("<u2").tobytes())
+        for key, (docnums, tfs) in lists.items()
+    }
+    return values, packed

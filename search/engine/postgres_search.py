@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,13 +56,11 @@ _GENERATION_TABLES = re.compile(r"(\b\w+\.(?:docs|terms|stats|postings|columns))
 _STORED = (
     "id, title, body, date, date_source, sources, source_rules, url, category, origin, content_hash"
 )
-#: Facet -> its column and whether it holds several values.
-_FACETS = {
-    "sources": ("sources", True),
-    "year": ("year", False),
-    "month": ("month", False),
-    "category": ("category", False),
-}
+#: Segments of a posting list :meth:`PostgresReader.example` looks through for a
+#: document not deleted since.
+EXAMPLE_SEGMENTS = 4
+#: The facets this engine counts (:mod:`.postgres_columns`).
+_FACETS = frozenset({"sources", "year", "month", "category"})
 
 
 def _lexeme(text: str, label: str = "") -> str:
@@ -101,18 +98,6 @@ def _stored(values: Sequence[Any]) -> StoredDocument:
     return from_record(record, content_hash or "")
 
 
-@dataclass
-class _Plan:
-    """What one search asks of the database, with its bound parameters."""
-
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def bind(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
-        self.params[name] = value
-        return f"%({name})s"
-
-
 class PostgresReader:
     """One view of a PostgreSQL index's live generation (an :class:`~.base.IndexReader`)."""
 
@@ -139,43 +124,6 @@ class PostgresReader:
             lambda conn: list(conn.execute(self.index.q(sql), params).fetchall())
         )
 
-    @staticmethod
-    def _filters_sql(filters: Filters, plan: _Plan) -> str:
-        parts = []
-        for facet, values in filters.values.items():
-            if not values:
-                continue
-            column, many = _FACETS.get(facet, (None, False))
-            if column is None:
-                return "false"  # a facet this engine lacks matches nothing
-            if facet == "year":
-                years = [int(v) for v in values if v.isdecimal()]
-                parts.append(f"d.year = ANY({plan.bind(years)}::smallint[])")
-            elif many:
-                parts.append(f"d.{column} && {plan.bind(list(values))}::text[]")
-            else:
-                parts.append(f"d.{column} = ANY({plan.bind(list(values))}::text[])")
-        if filters.date_from:
-            parts.append(f"d.date >= {plan.bind(filters.date_from)}")
-        if filters.date_to:
-            parts.append(f"d.date <= {plan.bind(filters.date_to)}")
-        return " AND ".join(parts) or "true"
-
-    def _conditions(self, clause: Clause, mode: str, plan: _Plan) -> list[str]:
-        """SQL conditions on ``d`` matching ``clause`` (browsing with exclusions)."""
-        if isinstance(clause, Phrase) and len(clause.exacts) > 1:
-            return [
-                "d.exact @@ "
-                + plan.bind(" <-> ".join(_lexeme(word, label) for word in clause.exacts))
-                + "::tsquery"
-                for label in ("A", "D")
-            ]
-        if isinstance(clause, Phrase):
-            return [f"d.exact @@ {plan.bind(_lexeme(clause.exacts[0]))}::tsquery"]
-        if mode == "exact" or clause.stopped:
-            return [f"d.exact @@ {plan.bind(_lexeme(clause.exact))}::tsquery"]
-        return [f"d.stemmed @@ {plan.bind(_lexeme(clause.term))}::tsquery"]
-
     # --- searching ---------------------------------------------------------------------
 
     def search(
@@ -188,14 +136,6 @@ class PostgresReader:
         limit: int,
         facets: FacetSpec | None = None,
     ) -> EngineResult:
-        plan = _Plan()
-        excluded = [
-            f"NOT ({condition})"
-            for clause in query.excluded
-            for condition in self._conditions(clause, query.mode, plan)
-        ]
-        not_excluded = " AND ".join(excluded) or "true"
-
         def work(conn: Any) -> EngineResult:
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -205,11 +145,7 @@ class PostgresReader:
                 (live,) = conn.execute(
                     self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
                 ).fetchone()
-                if not query.groups:
-                    return self._browse(
-                        conn, live, plan, not_excluded, filters, sort, offset, limit, facets
-                    )
-                return self._ranked(conn, live, query, filters, sort, offset, limit, facets)
+                return self._search(conn, live, query, filters, sort, offset, limit, facets)
 
         return self.index.read(work)
 
@@ -217,54 +153,7 @@ class PostgresReader:
         """``sql`` on the tables of ``generation`` rather than the live views."""
         return _GENERATION_TABLES.sub(rf"\1_{generation}", self.index.q(sql))
 
-    def _browse(
-        self,
-        conn: Any,
-        live: str,
-        plan: _Plan,
-        not_excluded: str,
-        filters: Filters,
-        sort: Sort,
-        offset: int,
-        limit: int,
-        facets: FacetSpec | None,
-    ) -> EngineResult:
-        def q(sql: str) -> str:
-            return self._in(live, sql)
-
-        where = f"{not_excluded} AND {self._filters_sql(filters, plan)}"
-        total = conn.execute(q(f"SELECT count(*) FROM {{s}}.docs d WHERE {where}"), plan.params)
-        result = EngineResult(total=int(total.fetchone()[0]), hits=[])
-        if facets is not None:
-            for facet, facet_filters in facets.counts.items():
-                if facet not in _FACETS:
-                    continue
-                column, many = _FACETS[facet]
-                value = f"unnest(d.{column})" if many else f"d.{column}"
-                if facet == "year":  # 0: undated, in no year
-                    value = "CASE WHEN d.year > 0 THEN d.year::text END"
-                facet_where = f"{not_excluded} AND {self._filters_sql(facet_filters, plan)}"
-                rows = conn.execute(
-                    q(
-                        f"SELECT v, count(*) FROM (SELECT {value} AS v FROM {{s}}.docs d "
-                        f"WHERE {facet_where}) x WHERE v IS NOT NULL GROUP BY v"
-                    ),
-                    plan.params,
-                ).fetchall()
-                result.facets[facet] = {str(v): int(n) for v, n in rows}
-        if limit > 0 and result.total:
-            order = "d.date ASC" if sort == "oldest" else "d.date DESC"
-            rows = conn.execute(
-                q(
-                    f"SELECT {_STORED} FROM {{s}}.docs d WHERE {where} "
-                    f"ORDER BY d.date IS NULL, {order}, d.id LIMIT %(limit)s OFFSET %(offset)s"
-                ),
-                {**plan.params, "limit": limit, "offset": offset},
-            ).fetchall()
-            result.hits = [EngineHit(_stored(r), 0.0) for r in rows]
-        return result
-
-    def _ranked(
+    def _search(
         self,
         conn: Any,
         live: str,
@@ -275,6 +164,9 @@ class PostgresReader:
         limit: int,
         facets: FacetSpec | None,
     ) -> EngineResult:
+        """Match, rank, filter, count and page (browsing: every document matches, newest
+        first)."""
+
         def q(sql: str) -> str:
             return self._in(live, sql)
 
@@ -284,14 +176,18 @@ class PostgresReader:
             columns = Columns.read(
                 cursor.execute(q("SELECT name, data, labels FROM {s}.columns")).fetchall()
             )
-            rows = cursor.execute(
-                q(
-                    "SELECT field, term, docnums, tfs FROM {s}.postings WHERE (field, term) IN "
-                    "(SELECT * FROM unnest(%s::smallint[], %s::text[])) "
-                    "ORDER BY field, term, segment"
-                ),
-                ([f for f, _ in needed], [t for _, t in needed]),
-            ).fetchall()
+            rows = (
+                cursor.execute(
+                    q(
+                        "SELECT field, term, docnums, tfs FROM {s}.postings WHERE (field, term) IN "
+                        "(SELECT * FROM unnest(%s::smallint[], %s::text[])) "
+                        "ORDER BY field, term, segment"
+                    ),
+                    ([f for f, _ in needed], [t for _, t in needed]),
+                ).fetchall()
+                if needed
+                else []
+            )
         postings = _Postings(rows, columns.arrays["live"])
         phrases = {
             c: self._phrase_matches(conn, live, c)
@@ -306,8 +202,11 @@ class PostgresReader:
             return [np.union1d(*(postings.docnums(key) for key in _keys(clause, query.mode)[:2]))]
 
         group_matches = [[matches(c) for c in g.alternatives] for g in query.groups]
-        found = [m for group in group_matches for clause in group for m in clause]
-        candidates = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        if query.groups:
+            found = [m for group in group_matches for clause in group for m in clause]
+            candidates = np.unique(np.concatenate(found))
+        else:
+            candidates = columns.live
         for clause in query.excluded:
             for gone in matches(clause):
                 candidates = candidates[~np.isin(candidates, gone)]
@@ -330,7 +229,6 @@ class PostgresReader:
             counts += in_group
         required = min(max(query.min_match, 1), len(query.groups))
         matched = counts >= required
-        complete = counts == len(query.groups)
         if facets is not None:
             result.facets = {
                 facet: table.counts(facet, matched & table.passes(facet_filters))
@@ -341,15 +239,12 @@ class PostgresReader:
         result.total = len(kept)
         if not len(kept) or limit <= 0:
             return result
-        ordinal = table.ordinal[kept]
-        rank = table.id_rank[kept]
-        if sort == "relevance":
-            tier = (~complete[kept]).astype(np.int8) if required < len(query.groups) else 0 * rank
-            order = np.lexsort((rank, -ordinal, -np.round(scores[kept], 6), tier))
+        if sort == "relevance" and query.groups:
+            # Documents with every group first (when fewer may match), then by score.
+            tier = counts[kept] < len(query.groups)
+            order = _top(kept, scores[kept], tier, table, offset + limit)
         else:
-            undated = ordinal == 0
-            key = ordinal if sort == "oldest" else -ordinal
-            order = np.lexsort((rank, key, undated))
+            order = _by_date(kept, table, oldest=sort == "oldest", wanted=offset + limit)
         page = kept[order[offset : offset + limit]]
         docnums = [int(table.docnum[i]) for i in page]
         stored = {
@@ -449,15 +344,33 @@ class PostgresReader:
         return [term for term, _ in rows]
 
     def example(self, exact: str) -> StoredDocument | None:
-        for label in ("A", "D"):
-            rows = self._rows(
-                f"SELECT {_STORED} FROM {{s}}.docs d WHERE d.exact @@ %s::tsquery "
-                "ORDER BY d.docnum LIMIT 1",
-                (_lexeme(exact, label),),
-            )
-            if rows:
-                return _stored(rows[0])
-        return None
+        """The first document (by number) with ``exact`` in its title, else in its body:
+        from the posting lists' first segments (whose documents may have been deleted
+        since: the first one still there)."""
+
+        def work(conn: Any) -> StoredDocument | None:
+            for field_ in (TITLE_EXACT, BODY_EXACT):
+                with conn.cursor(binary=True) as cursor:
+                    segments = cursor.execute(
+                        self.index.q(
+                            "SELECT docnums FROM {s}.postings WHERE field = %s AND term = %s "
+                            "ORDER BY segment LIMIT %s"
+                        ),
+                        (field_, exact, EXAMPLE_SEGMENTS),
+                    ).fetchall()
+                for (docnums,) in segments:
+                    found = conn.execute(
+                        self.index.q(
+                            f"SELECT {_STORED} FROM {{s}}.docs d WHERE d.docnum = ANY(%s) "
+                            "ORDER BY d.docnum LIMIT 1"
+                        ),
+                        (np.frombuffer(docnums, "<i4").tolist(),),
+                    ).fetchone()
+                    if found:
+                        return _stored(found)
+            return None
+
+        return self.index.read(work)
 
     def content_hashes(self) -> Iterator[tuple[str, str]]:
         for doc_id, content_hash in self._rows("SELECT id, content_hash FROM {s}.docs"):
@@ -497,6 +410,41 @@ def _keys(clause: Clause, mode: str) -> list[tuple[int, str]]:
         (TITLE_EXACT, clause.exact),
         (BODY_EXACT, clause.exact),
     ]
+
+
+def _top(
+    kept: np.ndarray, scores: np.ndarray, tier: np.ndarray, table: Candidates, wanted: int
+) -> np.ndarray:
+    """Positions in ``kept`` of its first ``wanted`` documents by (tier, score, newer,
+    id): those at or above the ``wanted``-th key only are sorted, ties included."""
+    scores = np.round(scores, 6)
+    if len(scores) > wanted:
+        # A rough key to choose by (a missed group outweighs any score), with a margin
+        # for its rounding; the order itself is exact.
+        rough = scores - tier * 1e9
+        cut = np.partition(rough, len(rough) - wanted)[len(rough) - wanted]
+        chosen = np.flatnonzero(rough >= cut - 1e-3)
+    else:
+        chosen = np.arange(len(scores))
+    rows = kept[chosen]
+    order = np.lexsort((table.id_rank[rows], -table.ordinal[rows], -scores[chosen], tier[chosen]))
+    return chosen[order]
+
+
+def _by_date(kept: np.ndarray, table: Candidates, *, oldest: bool, wanted: int) -> np.ndarray:
+    """Positions in ``kept`` of its first ``wanted`` documents by date (undated last),
+    then id: one integer key per document, partitioned rather than sorted whole."""
+    ordinal = table.ordinal[kept]
+    undated = (ordinal == 0).astype(np.int64)
+    day = ordinal if oldest else _MAX_ORDINAL - ordinal
+    key = (undated << 62) | (day << 32) | table.id_rank[kept]
+    if len(key) <= wanted:
+        return np.argsort(key)
+    chosen = np.argpartition(key, wanted - 1)[:wanted]
+    return chosen[np.argsort(key[chosen])]
+
+
+_MAX_ORDINAL = 4_000_000  # above date.max's ordinal (3,652,059): a day fits in 22 bits
 
 
 class _Postings:
