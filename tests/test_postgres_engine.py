@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
@@ -268,3 +269,48 @@ def test_term_frequencies_are_recovered_exactly(postgres_url: str, tmp_path: Pat
         scores = {h["id"]: h["score"] for h in a["hits"]}
         for hit in b["hits"]:
             assert abs(hit["score"] - scores[hit["id"]]) < 1e-4, (query, hit["id"])
+
+
+def test_more_like_this_finds_articles_on_the_same_subject(engines: tuple) -> None:
+    """Not the embedded engine's list (Whoosh's ``more_like`` weighs terms its own way),
+    but the article's most distinctive words: a drought article finds drought articles."""
+    _, postgres = engines
+    doc_id = "articles/2022-water-drought-02.txt"
+    found = [h.document for h in postgres.reader().more_like_this(doc_id, 5)]
+    assert len(found) == 5 and doc_id not in [d.id for d in found]
+    assert sum("الجفاف" in d.title + d.body for d in found) >= 3
+
+
+def test_incremental_document_frequencies_equal_a_rebuilds(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The counts an incremental reindex keeps (the replaced documents' terms analysed
+    again and taken out, the new segments' added) are a full rebuild's, term by term."""
+    import psycopg
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "articles", corpus)
+    location = f"{postgres_url}?schema=frequencies"
+    reindex([corpus], index=location, full=True)
+    names = sorted(corpus.glob("*.txt"))
+    names[0].unlink()
+    text = names[1].read_text("utf-8")
+    names[1].write_text(text + "\nوحل القحط بالسهول.\n", "utf-8")
+    _write(corpus, "new.txt", "الجفاف يضرب السهول", "الجفاف والقحط في السهول الشرقية.")
+    summary = reindex([corpus], index=location)
+    assert (summary.added, summary.updated, summary.deleted) == (1, 1, 1)
+    fresh = f"{postgres_url}?schema=frequencies_fresh"
+    reindex([corpus], index=fresh, full=True)
+
+    def counts(schema: str) -> list[tuple]:
+        with psycopg.connect(postgres_url) as conn:
+            return conn.execute(
+                f"SELECT field, term, df FROM {schema}.terms ORDER BY field, term"
+            ).fetchall()
+
+    assert counts("frequencies") == counts("frequencies_fresh")
+    for word in ("الجفاف", "القحط", "السهول"):
+        a = search(open_index(location), SearchRequest.from_params({"q": word})).to_dict()
+        b = search(open_index(fresh), SearchRequest.from_params({"q": word})).to_dict()
+        assert a["total"] == b["total"] and a["facets"] == b["facets"]
+        assert [h["score"] for h in a["hits"]] == [h["score"] for h in b["hits"]]

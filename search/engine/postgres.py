@@ -41,6 +41,7 @@ import os
 import re
 import threading
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -49,13 +50,13 @@ from search.document import Document
 
 from .base import IndexIncompatible, IndexMissing, IndexOptions, ReindexRunning, ServerHealth
 from .postgres_columns import SOURCE_COLUMNS, build
-from .postgres_rows import COLUMNS, Packed, rows
+from .postgres_rows import COLUMNS, Packed, analyse, rows
 from .postgres_servers import CONNECT_TIMEOUT_S, Server, Servers, first_line, public
 from .whoosh_processes import workers_die_with_us
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_SCHEMA = "naba"
 #: Documents sent per COPY (and per check for new year partitions).
 BATCH = 2000
@@ -374,6 +375,7 @@ class PostgresWriter:
                     self._next = self._first_new = self._stat("next_docnum") or 1
                     self._segment = self._stat("next_segment")
                     self._years = self._existing_years()
+                self._first_segment = self._segment
         except BaseException:
             self._conn.rollback()
             self._conn.close()
@@ -422,7 +424,6 @@ class PostgresWriter:
                 source_rules jsonb,
                 content_hash text,
                 lengths integer[] NOT NULL,
-                stemmed tsvector NOT NULL,
                 exact tsvector NOT NULL
             ) PARTITION BY LIST (year)"""
         )
@@ -571,21 +572,11 @@ class PostgresWriter:
 
     # --- committing -------------------------------------------------------------------
 
-    _TERM_COUNTS = """
-        SELECT f.field, u.lexeme, count(*)::integer
-        FROM {source} d,
-             LATERAL unnest(d.{column}) u,
-             LATERAL (VALUES ({title}, 'A'), ({body}, 'D')) f(field, label)
-        WHERE f.label = ANY(u.weights::text[]) {where}
-        GROUP BY 1, 2
-    """
-
-    def _term_counts(self, where: str) -> str:
-        return " UNION ALL ".join(
-            self._TERM_COUNTS.format(
-                source="{s}.docs_{g}", column=column, title=title, body=body, where=where
-            )
-            for column, title, body in (("stemmed", 0, 1), ("exact", 2, 3))
+    def _count_terms(self, where: str = "") -> str:
+        """Document frequencies, from the posting lists (``where``: of some segments)."""
+        return (
+            "SELECT field, term, sum(length(docnums) / 4)::integer FROM {s}.postings_{g} "
+            f"WHERE true {where} GROUP BY field, term"
         )
 
     def _lengths(self, where: str, params: dict[str, Any] | None = None) -> list[int]:
@@ -622,10 +613,9 @@ class PostgresWriter:
             self._partition(0)  # so an empty index still has a table to read
         self._x("CREATE INDEX ON {s}.docs_{g} (id)")
         self._x("CREATE INDEX ON {s}.docs_{g} (docnum)")
-        self._x("CREATE INDEX ON {s}.docs_{g} USING gin (stemmed)")
         self._x("CREATE INDEX ON {s}.docs_{g} USING gin (exact)")
         self._x("CREATE INDEX ON {s}.postings_{g} (field, term, segment)")
-        self._x(f"INSERT INTO {{s}}.terms_{{g}} {self._term_counts('')}")
+        self._x(f"INSERT INTO {{s}}.terms_{{g}} {self._count_terms()}")
         self._set_stats(self._lengths(""))
         self._write_columns()
         for table in TABLES:
@@ -645,20 +635,26 @@ class PostgresWriter:
         new = "AND d.docnum >= %(first)s"
         params = {"gone": sorted(self._gone), "first": self._first_new}
         before = self._lengths(old, params)
-        # Term frequencies: the replaced documents' out, the new ones' in.
+        # Document frequencies: the replaced documents' out (their terms, analysed
+        # again from their text), the new ones' in (from their segments).
+        gone: Counter[tuple[int, str]] = Counter()
+        for title, body in self._x(
+            f"SELECT title, body FROM {{s}}.docs_{{g}} d WHERE true {old}", params
+        ).fetchall():
+            gone.update((field, term) for field, term, _ in analyse(title, body)[2])
         self._x(
-            f"""UPDATE {{s}}.terms_{{g}} t SET df = t.df - c.n
-                FROM ({self._term_counts(old)}) c(field, term, n)
-                WHERE t.field = c.field AND t.term = c.term""",
-            params,
+            """UPDATE {s}.terms_{g} t SET df = t.df - c.n
+               FROM unnest(%s::smallint[], %s::text[], %s::integer[]) c(field, term, n)
+               WHERE t.field = c.field AND t.term = c.term""",
+            ([f for f, _ in gone], [t for _, t in gone], list(gone.values())),
         )
         self._x(f"DELETE FROM {{s}}.docs_{{g}} d WHERE true {old}", params)
         self._x("DELETE FROM {s}.terms_{g} WHERE df <= 0")
         self._x(
             f"""INSERT INTO {{s}}.terms_{{g}} (field, term, df)
-                SELECT * FROM ({self._term_counts(new)}) c
+                {self._count_terms("AND segment >= %(segment)s")}
                 ON CONFLICT (field, term) DO UPDATE SET df = {{s}}.terms_{{g}}.df + EXCLUDED.df""",
-            params,
+            {"segment": self._first_segment},
         )
         added = self._lengths(new, params)
         current = [

@@ -1,24 +1,26 @@
-"""A document as a row of the PostgreSQL engine: stored fields, field lengths, and the
-two ``tsvector`` columns Naba's own analysis fills (PostgreSQL's text search
-configurations are not used: the terms must be the very ones the embedded engine
-indexes, so that both engines answer alike).
+"""A document as a row of the PostgreSQL engine, and as postings, by Naba's own analysis
+(PostgreSQL's text search configurations are not used: the terms must be the very ones
+the embedded engine indexes, so that both engines answer alike).
 
-* ``stemmed``: the stemmed terms, stop words left out (Whoosh's ``title`` and ``body``);
-* ``exact``: every word's exact form (``title_exact``, ``body_exact``), for exact-word
-  mode and phrases.
+* the row: stored fields, the four field lengths, and ``exact``, a ``tsvector`` of every
+  word's exact form with its positions, for quoted phrases (matched by its GIN index).
+  A position's weight label tells the field: ``A`` for the title, ``D`` for the body;
+  body positions start after the title's and a gap, so a phrase never runs from the
+  title into the body;
+* the postings: (field, term, frequency) for the stemmed fields (stop words left out:
+  Whoosh's ``title`` and ``body``) and the exact ones (``title_exact``, ``body_exact``),
+  what the posting lists that rank searches hold.
 
-Both carry positions (a term's frequency is its number of positions) and a weight
-label telling the field: ``A`` for the title, ``D`` for the body. Body positions
-start after the title's and a gap, so a phrase never runs from the title into the body.
-PostgreSQL keeps at most 256 positions per term, positions up to 16,383, terms up to
-2,047 bytes and a vector up to 1 MB: beyond those a term's frequency is capped, far
-positions merge (phrases there are missed) and over-long words are left out; none of
-this happens in news articles of ordinary length.
+A vector keeps at most 256 positions per word, positions up to 16,383, words up to
+2,047 bytes and 1 MB in all: beyond those a phrase far into an article is missed (none
+of this happens in news articles of ordinary length). The postings' frequencies are not
+capped.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,8 +33,6 @@ from search.document import Document
 #: the ``terms`` table (Whoosh's field names, so the scoring reads the same).
 FIELDS = ("title", "body", "title_exact", "body_exact")
 TITLE, BODY, TITLE_EXACT, BODY_EXACT = range(4)
-#: Weight label -> offset of the field within its column's pair (title, body).
-LABELS = {"A": 0, "D": 1}
 #: One document's entry in a posting list: (field, term, frequency in that field).
 Posting = tuple[int, str, int]
 
@@ -60,7 +60,6 @@ COLUMNS = (
     "source_rules",
     "content_hash",
     "lengths",
-    "stemmed",
     "exact",
 )
 
@@ -86,57 +85,52 @@ def vector(positions: dict[str, list[str]]) -> str:
 
 
 def _add(
-    stemmed: dict[str, list[str]],
     exact: dict[str, list[str]],
+    counts: Counter[tuple[int, str]],
     forms: Iterable[WordForms],
     start: int,
-    label: str,
+    title: bool,
 ) -> tuple[int, int, int]:
     """Index one field's words from position ``start``: (stemmed length, exact length,
     the next free position). Lengths count what Whoosh counts: a stemmed field its
     words that are neither empty nor stop words, an exact field its non-empty words."""
-    suffix = "" if label == "D" else label
+    suffix = "A" if title else ""
+    stemmed_field, exact_field = (TITLE, TITLE_EXACT) if title else (BODY, BODY_EXACT)
     stemmed_length = exact_length = 0
     position = start
     for position, (word, term, stopped) in enumerate(forms, start):
         if not word:
             continue
-        at = f"{min(position, MAX_POSITION)}{suffix}"
-        exact.setdefault(word, []).append(at)
+        exact.setdefault(word, []).append(f"{min(position, MAX_POSITION)}{suffix}")
+        counts[exact_field, word] += 1
         exact_length += 1
         if not stopped:
-            stemmed.setdefault(term, []).append(at)
+            counts[stemmed_field, term] += 1
             stemmed_length += 1
     return stemmed_length, exact_length, position + 1
 
 
-def frequencies(stemmed: dict[str, list[str]], exact: dict[str, list[str]]) -> list[Posting]:
-    """Each (field, term, frequency) of a document, from its vectors' positions (a title
-    position carries the label ``A``): what its posting lists hold. Unlike the vectors
-    (whose positions stop at 256 a term), the frequencies are not capped."""
-    found: list[Posting] = []
-    for (title, body), positions in (((TITLE, BODY), stemmed), ((TITLE_EXACT, BODY_EXACT), exact)):
-        if not positions:
-            continue
-        for term, at in positions.items():
-            if len(term.encode("utf-8")) > MAX_LEXEME_BYTES:
-                continue
-            in_title = sum(1 for position in at if position.endswith("A"))
-            if in_title:
-                found.append((title, term, in_title))
-            if len(at) > in_title:
-                found.append((body, term, len(at) - in_title))
-    return found
+def analyse(title: str, body: str) -> tuple[list[int], dict[str, list[str]], list[Posting]]:
+    """A document's field lengths (the order of :data:`FIELDS`), its exact words'
+    positions (the ``exact`` vector) and its postings (field, term, frequency: not
+    capped, unlike a vector's positions)."""
+    exact: dict[str, list[str]] = {}
+    counts: Counter[tuple[int, str]] = Counter()
+    title_forms = list(map(word_forms, find_words(title)))
+    title_stemmed, title_exact, after = _add(exact, counts, title_forms, 1, True)
+    body_forms = map(word_forms, find_words(body))
+    body_stemmed, body_exact, _ = _add(exact, counts, body_forms, after + BODY_GAP, False)
+    postings = [
+        (field, term, n)
+        for (field, term), n in counts.items()
+        if len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
+    ]
+    return [title_stemmed, body_stemmed, title_exact, body_exact], exact, postings
 
 
 def row(docnum: int, document: Document) -> tuple[tuple[Any, ...], list[Posting]]:
     """The values of :data:`COLUMNS` for ``document``, and its postings."""
-    stemmed: dict[str, list[str]] = {}
-    exact: dict[str, list[str]] = {}
-    title_forms = list(map(word_forms, find_words(document.title)))
-    body_forms = map(word_forms, find_words(document.body))
-    title_stemmed, title_exact, after = _add(stemmed, exact, title_forms, 1, "A")
-    body_stemmed, body_exact, _ = _add(stemmed, exact, body_forms, after + BODY_GAP, "D")
+    lengths, exact, postings = analyse(document.title, document.body)
     date = document.date
     return (
         docnum,
@@ -153,10 +147,9 @@ def row(docnum: int, document: Document) -> tuple[tuple[Any, ...], list[Posting]
         document.date_source,
         json.dumps(document.source_rules, ensure_ascii=False),
         document.content_hash,
-        [title_stemmed, body_stemmed, title_exact, body_exact],
-        vector(stemmed),
+        lengths,
         vector(exact),
-    ), frequencies(stemmed, exact)
+    ), postings
 
 
 #: A batch's posting lists: (field, term) -> (document numbers, frequencies), as

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ from .base import (
     Sort,
 )
 from .postgres_columns import Candidates, Columns
-from .postgres_rows import BODY, BODY_EXACT, FIELDS, TITLE, TITLE_EXACT
+from .postgres_rows import BODY, BODY_EXACT, FIELDS, TITLE, TITLE_EXACT, analyse
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
 
 if TYPE_CHECKING:
@@ -283,18 +284,26 @@ class PostgresReader:
     def more_like_this(self, doc_id: str, limit: int) -> list[EngineHit]:
         """The documents sharing the most distinctive body terms with ``doc_id``: its
         twelve terms of highest tf × idf, searched as alternatives."""
-        rows = self._rows(
-            """SELECT u.lexeme, cardinality(u.positions), t.df
-               FROM {s}.docs d, unnest(d.stemmed) u
-               JOIN {s}.terms t ON t.field = 1 AND t.term = u.lexeme
-               WHERE d.id = %s""",
-            (doc_id,),
-        )
-        if not rows:
+        found = self._rows("SELECT title, body FROM {s}.docs d WHERE d.id = %s", (doc_id,))
+        if not found:
             return []
+        frequencies: Counter[str] = Counter()
+        for field_, term, tf in analyse(*found[0])[2]:
+            if field_ in (TITLE, BODY):
+                frequencies[term] += tf
+        rows = [
+            (term, frequencies[term], df)
+            for term, df in self._rows(
+                "SELECT term, df FROM {s}.terms WHERE field = %s AND term = ANY(%s::text[])",
+                (BODY, list(frequencies)),
+            )
+        ]
         stats = dict(self._rows("SELECT key, value FROM {s}.stats"))
         size = max(1, int(stats.get("documents", 1)))
-        ranked = sorted(rows, key=lambda r: -r[1] * (math.log(size / (r[2] + 1)) + 1))[:12]
+        # Ties in the order of a vector's words (by their bytes), as before.
+        ranked = sorted(
+            rows, key=lambda r: (-r[1] * (math.log(size / (r[2] + 1)) + 1), r[0].encode())
+        )[:12]
         from .base import Group, Word
 
         query = EngineQuery(
