@@ -31,30 +31,21 @@ ERROR = {
     "additionalProperties": False,
 }
 
+_HIT_PROPERTIES: dict[str, Any] = {
+    "id": _STRING,
+    "title": {**_STRING, "description": "escaped HTML, the query's words in <mark>"},
+    "title_text": _STRING,
+    "date": _DATE,
+    "sources": {"type": "array", "items": _STRING},
+    "url": _NULLABLE_STRING,
+    "category": _NULLABLE_STRING,
+    "score": {"type": "number"},
+    "snippet": {**_STRING, "description": "escaped HTML, the query's words in <mark>"},
+}
 HIT = {
     "type": "object",
-    "required": [
-        "id",
-        "title",
-        "title_text",
-        "date",
-        "sources",
-        "url",
-        "category",
-        "score",
-        "snippet",
-    ],
-    "properties": {
-        "id": _STRING,
-        "title": {**_STRING, "description": "escaped HTML, the query's words in <mark>"},
-        "title_text": _STRING,
-        "date": _DATE,
-        "sources": {"type": "array", "items": _STRING},
-        "url": _NULLABLE_STRING,
-        "category": _NULLABLE_STRING,
-        "score": {"type": "number"},
-        "snippet": {**_STRING, "description": "escaped HTML, the query's words in <mark>"},
-    },
+    "required": list(_HIT_PROPERTIES),  # every key is always there (null if unknown)
+    "properties": _HIT_PROPERTIES,
     "additionalProperties": False,
 }
 
@@ -123,36 +114,24 @@ def _search_response() -> dict[str, Any]:
     }
 
 
+_DOCUMENT_PROPERTIES: dict[str, Any] = {
+    "id": _STRING,
+    "title": _STRING,
+    "title_text": _STRING,
+    "body_html": _STRING,
+    "body": _STRING,
+    "date": _DATE,
+    "date_source": _NULLABLE_STRING,
+    "sources": {"type": "array", "items": _STRING},
+    "source_rules": {"type": "object", "additionalProperties": _STRING},
+    "url": _NULLABLE_STRING,
+    "category": _NULLABLE_STRING,
+    "origin": {**_STRING, "description": "relative to the corpus folder"},
+}
 DOCUMENT = {
     "type": "object",
-    "required": [
-        "id",
-        "title",
-        "title_text",
-        "body_html",
-        "body",
-        "date",
-        "date_source",
-        "sources",
-        "source_rules",
-        "url",
-        "category",
-        "origin",
-    ],
-    "properties": {
-        "id": _STRING,
-        "title": _STRING,
-        "title_text": _STRING,
-        "body_html": _STRING,
-        "body": _STRING,
-        "date": _DATE,
-        "date_source": _NULLABLE_STRING,
-        "sources": {"type": "array", "items": _STRING},
-        "source_rules": {"type": "object", "additionalProperties": _STRING},
-        "url": _NULLABLE_STRING,
-        "category": _NULLABLE_STRING,
-        "origin": {**_STRING, "description": "relative to the corpus folder"},
-    },
+    "required": list(_DOCUMENT_PROPERTIES),  # every key is always there (null if unknown)
+    "properties": _DOCUMENT_PROPERTIES,
     "additionalProperties": False,
 }
 

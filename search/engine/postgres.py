@@ -368,7 +368,7 @@ class PostgresWriter:
         self._first_new = 1
         self._segment = 0
         try:
-            with self._refusals():
+            with refusals():
                 if fresh:
                     self._create()
                 else:
@@ -384,8 +384,6 @@ class PostgresWriter:
     def _x(self, sql: str, params: Any = None) -> Any:
         sql = self.index.q(sql).replace("{g}", self.generation)
         return self._conn.execute(sql, params)
-
-    _refusals = staticmethod(refusals)
 
     def _stat(self, key: str) -> int:
         found = self._x("SELECT value FROM {s}.stats_{g} WHERE key = %s", (key,)).fetchone()
@@ -462,7 +460,7 @@ class PostgresWriter:
     def add(self, document: Document) -> None:
         self._pending.append(document)
         if len(self._pending) >= BATCH:
-            with self._refusals():
+            with refusals():
                 self._flush()
 
     def update(self, document: Document) -> None:
@@ -538,7 +536,7 @@ class PostgresWriter:
 
     def commit(self) -> None:
         try:
-            with self._refusals():
+            with refusals():
                 if self._fresh:
                     self._commit_rebuild()
                 else:
