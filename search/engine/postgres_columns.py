@@ -112,6 +112,10 @@ class Columns:
     def take(self, docnums: np.ndarray) -> Candidates:
         return Candidates(self, docnums)
 
+    def take_all(self) -> Candidates:
+        """Every document there is."""
+        return Candidates(self, self.live)
+
 
 class Candidates:
     """The columns of some documents (``docnums``, ascending): what one search ranks,

@@ -21,6 +21,7 @@ browsing by filters) is SQL: counts, facets and the page by date.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -386,18 +387,24 @@ class PostgresReader:
             yield doc_id, content_hash or ""
 
     def stats(self) -> IndexStats:
-        (documents, low, high), *_ = self._rows(
-            "SELECT count(*), min(date), max(date) FROM {s}.docs"
-        )
-        sources = self._rows(
-            "SELECT s, count(*) FROM {s}.docs d, unnest(d.sources) s GROUP BY s "
-            "ORDER BY count(*) DESC, s"
-        )
+        """From the per-document columns (one statement, not a scan of the articles:
+        ``/healthz`` and the welcome page ask for it)."""
+
+        def work(conn: Any) -> Columns:
+            with conn.cursor(binary=True) as cursor:
+                found = cursor.execute(
+                    self.index.q("SELECT name, data, labels FROM {s}.columns")
+                ).fetchall()
+            return Columns.read(found)
+
+        everything = self.index.read(work).take_all()
+        dated = everything.ordinal[everything.ordinal > 0]
+        counts = everything.counts("sources", np.ones(everything.size, bool))
         return IndexStats(
-            documents=int(documents),
-            date_min=low,
-            date_max=high,
-            sources={name: int(n) for name, n in sources},
+            documents=everything.size,
+            date_min=dt.date.fromordinal(int(dated.min())) if len(dated) else None,
+            date_max=dt.date.fromordinal(int(dated.max())) if len(dated) else None,
+            sources=dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
             size_bytes=self.index.size_bytes(),
             generation=self.generation,
         )
