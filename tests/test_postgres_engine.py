@@ -309,8 +309,31 @@ def test_incremental_document_frequencies_equal_a_rebuilds(
             ).fetchall()
 
     assert counts("frequencies") == counts("frequencies_fresh")
+    changed, rebuilt = open_index(location), open_index(fresh)
     for word in ("الجفاف", "القحط", "السهول"):
-        a = search(open_index(location), SearchRequest.from_params({"q": word})).to_dict()
-        b = search(open_index(fresh), SearchRequest.from_params({"q": word})).to_dict()
+        a = search(changed, SearchRequest.from_params({"q": word})).to_dict()
+        b = search(rebuilt, SearchRequest.from_params({"q": word})).to_dict()
         assert a["total"] == b["total"] and a["facets"] == b["facets"]
         assert [h["score"] for h in a["hits"]] == [h["score"] for h in b["hits"]]
+    changed.close()
+    rebuilt.close()
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_by_the_next_reindex(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "feeds", corpus)
+    location = f"{postgres_url}?schema=older"
+    reindex([corpus], index=location, full=True)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("UPDATE older.meta SET value = '1' WHERE key = 'version'")
+    with pytest.raises(IndexMissing, match="schema version 1"):
+        open_index(location)
+    summary = reindex([corpus], index=location)  # incremental asked: a rebuild done
+    assert summary.mode == "full" and summary.documents > 0
+    index = open_index(location)
+    assert index.reader().stats().documents == summary.documents
+    index.close()

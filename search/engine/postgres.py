@@ -184,9 +184,10 @@ class PostgresIndex:
             raise
         return found[0] if found else None
 
-    def _state(self, conn: Any) -> tuple[str | None, tuple[int, ...]]:
+    def _state(self, conn: Any, *, check: bool = True) -> tuple[str | None, tuple[int, ...]]:
         """The live generation and its statistics (which change with every incremental
-        reindex), in one statement; ``(None, ())`` where no index was built yet."""
+        reindex), in one statement; ``(None, ())`` where no index was built yet.
+        ``check``: an index of another schema version is :class:`IndexIncompatible`."""
         try:
             live, version, stamp = conn.execute(
                 self.q(
@@ -199,7 +200,7 @@ class PostgresIndex:
             if type(error).__name__ not in ("UndefinedTable", "InvalidSchemaName"):
                 raise
             return None, ()
-        if live is not None and version != SCHEMA_VERSION:
+        if check and live is not None and version != SCHEMA_VERSION:
             raise IndexIncompatible(
                 f"the index at {public(self.location)} has schema version {version}, this "
                 f"Naba reads version {SCHEMA_VERSION}: rebuild it with "
@@ -208,9 +209,10 @@ class PostgresIndex:
         return live, tuple(stamp or ())
 
     def generation(self) -> str | None:
-        """The primary's live generation (what a reindex changes)."""
+        """The primary's live generation (what a reindex changes), whatever its schema
+        version: a reindex finds an old one through :meth:`reader` and rebuilds it."""
         with self.connection() as conn:
-            return self._state(conn)[0]
+            return self._state(conn, check=False)[0]
 
     def exists(self) -> bool:
         return self.generation() is not None
