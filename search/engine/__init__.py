@@ -94,7 +94,13 @@ def open_index(location: str | os.PathLike[str], options: IndexOptions | None = 
     run (:class:`~.base.IndexOptions`, from the settings).
     """
     index = create_index(location, options)
-    index.reader()  # fail now, with a clear message, if there is no index
+    try:
+        index.reader()  # fail now, with a clear message, if there is no index
+    except BaseException:
+        # The web app tries again on every request until there is an index: each try
+        # must not leave a connection pool behind.
+        index.close()
+        raise
     return index
 
 

@@ -346,6 +346,11 @@ class PostgresIndex:
         return PostgresWriter(self, f"g{stamp}_{os.getpid()}", fresh=True, workers=workers)
 
 
+def _made(job: Any) -> list[tuple[list[tuple[Any, ...]], Packed]]:
+    """What the analysts made of a batch (or the batch's rows, made here)."""
+    return job if isinstance(job, list) else job.get()
+
+
 class PostgresWriter:
     """Adds, replaces and deletes documents in one transaction (a rebuild: a whole new
     generation, made live in that same transaction)."""
@@ -485,7 +490,7 @@ class PostgresWriter:
             numbered = list(zip(range(self._next, self._next + len(batch)), batch, strict=True))
             self._next += len(batch)
             chunks = [numbered[i : i + CHUNK] for i in range(0, len(numbered), CHUNK)]
-            if self.workers > 1:
+            if self.workers > 1 and len(chunks) > 1:  # (a few documents: no processes)
                 if self._analysts is None:
                     # Forked: the children only analyse (they never touch this process's
                     # connections, and they end with os._exit, closing none of them);
@@ -496,10 +501,10 @@ class PostgresWriter:
             else:
                 job = [rows(chunk) for chunk in chunks]
         if self._analysing is not None:
-            self._write(self._analysing.get() if self.workers > 1 else self._analysing)
+            self._write(_made(self._analysing))
         self._analysing = job
         if last and job is not None:
-            self._write(job.get() if self.workers > 1 else job)
+            self._write(_made(job))
             self._analysing = None
 
     def _write(self, made: list[tuple[list[tuple[Any, ...]], Packed]]) -> None:
