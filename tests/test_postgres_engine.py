@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
@@ -337,3 +338,26 @@ def test_an_index_of_an_older_schema_is_rebuilt_by_the_next_reindex(
     index = open_index(location)
     assert index.reader().stats().documents == summary.documents
     index.close()
+
+
+def test_opening_a_missing_index_again_and_again_leaves_no_connections(
+    postgres_url: str,
+) -> None:
+    """The web app opens the index on every request until one is built."""
+    import psycopg
+
+    def connections() -> int:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            (n,) = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+            ).fetchone()
+            return int(n) - 1  # this one
+
+    before = connections()
+    for _ in range(10):
+        with pytest.raises(IndexMissing, match="no index"):
+            open_index(f"{postgres_url}?schema=not_built_yet")
+    deadline = time.monotonic() + 10  # a closed connection's backend ends soon after
+    while connections() > before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert connections() <= before
