@@ -22,7 +22,7 @@ times (the corpus of ``benchmarks.scale``):
   ``--seconds`` (``benchmarks.load``'s mix), on the PostgreSQL index through the
   primary alone, then with a streaming replica (``pg_basebackup -R``) taking the searches.
 
-Writes the ``engines`` section of docs/benchmarks.md. ``--keep DIR`` keeps the corpus
+Writes the ``engines`` section of docs/benchmarks.md (``engines-scale`` with ``--copies``). ``--keep DIR`` keeps the corpus
 and the embedded indexes (the database goes with the run).
 """
 
@@ -252,8 +252,9 @@ def report(results: dict[int, dict[str, Any]], loads: dict, info: dict, args: An
         for copies in sizes
     )
     options = f" --copies {args.copies}" if args.copies > 1 else ""
+    scale = f", ANT and ANT × {args.copies}" if args.copies > 1 else ""
     lines = [
-        "## Engines: embedded (Whoosh) and PostgreSQL",
+        f"## Engines: embedded (Whoosh) and PostgreSQL{scale}",
         "",
         machine_line(info),
         "",
@@ -365,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     markdown = report(results, loads, info, args)
     print(markdown)
     if not args.no_record:
-        print(f"recorded in {write_section('engines', markdown)}", file=sys.stderr)
+        section = "engines-scale" if args.copies > 1 else "engines"
+        print(f"recorded in {write_section(section, markdown)}", file=sys.stderr)
     return 0
 
 
