@@ -22,8 +22,9 @@ times (the corpus of ``benchmarks.scale``):
   ``--seconds`` (``benchmarks.load``'s mix), on the PostgreSQL index through the
   primary alone, then with a streaming replica (``pg_basebackup -R``) taking the searches.
 
-Writes the ``engines`` section of docs/benchmarks.md (``engines-scale`` with ``--copies``). ``--keep DIR`` keeps the corpus
-and the embedded indexes (the database goes with the run).
+Writes the ``engines`` section of docs/benchmarks.md (``engines-scale`` with
+``--copies``). ``--keep DIR`` keeps the corpus and the embedded indexes (the database
+goes with the run).
 """
 
 from __future__ import annotations
