@@ -625,8 +625,12 @@ class PostgresWriter:
         self._x(f"INSERT INTO {{s}}.terms_{{g}} {self._count_terms()}")
         self._set_stats(self._lengths(""))
         self._write_columns()
+        self._x("ANALYZE {s}.docs_{g}")
+        # Made anew, not replaced: another schema version's tables have other columns.
+        # (The views are locked from here to the commit: keep what follows short.)
         for table in TABLES:
-            self._x(f"CREATE OR REPLACE VIEW {{s}}.{table} AS SELECT * FROM {{s}}.{table}_{{g}}")
+            self._x(f"DROP VIEW IF EXISTS {{s}}.{table}")
+            self._x(f"CREATE VIEW {{s}}.{table} AS SELECT * FROM {{s}}.{table}_{{g}}")
         self._replaced = self.index._meta(self._conn, "current")
         for key, value in (("current", self.generation), ("version", SCHEMA_VERSION)):
             self._x(
@@ -634,7 +638,6 @@ class PostgresWriter:
                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                 (key, Jsonb(value)),
             )
-        self._x("ANALYZE {s}.docs_{g}")
 
     def _commit_change(self) -> None:
         self._flush(last=True)
