@@ -197,21 +197,36 @@ class PostgresReader:
             if isinstance(c, Phrase) and len(c.exacts) > 1
         }
 
-        def matches(clause: Clause) -> list[np.ndarray]:
-            """The documents a clause matches (a phrase: in the title, in the body)."""
-            if clause in phrases:
-                return phrases[clause]
-            return [np.union1d(*(postings.docnums(key) for key in _keys(clause, query.mode)[:2]))]
+        everyone = columns.arrays["live"].astype(bool)
 
-        group_matches = [[matches(c) for c in g.alternatives] for g in query.groups]
-        if query.groups:
-            found = [m for group in group_matches for clause in group for m in clause]
-            candidates = np.unique(np.concatenate(found))
-        else:
-            candidates = columns.live
+        def matches(clause: Clause) -> list[np.ndarray]:
+            """Where a clause matches, as masks over document numbers (a phrase: one for
+            the title, one for the body)."""
+            if clause in phrases:
+                found = phrases[clause]
+            else:
+                keys = _keys(clause, query.mode)[:2]
+                found = [np.concatenate([postings.docnums(key) for key in keys])]
+            masks = []
+            for docnums in found:
+                mask = np.zeros(len(everyone), bool)
+                mask[docnums] = True
+                masks.append(mask)
+            return masks
+
+        # Masks over every document number, not sorted lists: a long pasted headline's
+        # common words match most of the archive, and only the documents with enough of
+        # the words are candidates to score.
+        group_masks = [[matches(c) for c in g.alternatives] for g in query.groups]
+        in_groups = np.zeros(len(everyone), np.int16)
+        for clause_masks in group_masks:
+            in_groups += np.logical_or.reduce([m for masks in clause_masks for m in masks])
+        required = min(max(query.min_match, 1), len(query.groups))
+        wanted = in_groups >= required if query.groups else everyone.copy()
         for clause in query.excluded:
             for gone in matches(clause):
-                candidates = candidates[~np.isin(candidates, gone)]
+                wanted &= ~gone
+        candidates = np.flatnonzero(wanted & everyone)
         result = EngineResult(total=0, hits=[])
         if not len(candidates):
             result.facets = {facet: {} for facet in (facets.counts if facets else {})}
@@ -220,24 +235,17 @@ class PostgresReader:
         stats = dict(conn.execute(q("SELECT key, value FROM {s}.stats")).fetchall())
         scorer = _Scorer(stats, postings, table)
         scores = np.zeros(table.size)
-        counts = np.zeros(table.size, np.int32)
-        for group, found_group in zip(query.groups, group_matches, strict=True):
-            in_group = np.zeros(table.size, bool)
-            for clause, clause_matches in zip(group.alternatives, found_group, strict=True):
-                hit = [np.isin(candidates, m, assume_unique=True) for m in clause_matches]
-                for mask in hit:
-                    in_group |= mask
-                scores += scorer.clause(clause, query.mode, hit)
-            counts += in_group
-        required = min(max(query.min_match, 1), len(query.groups))
-        matched = counts >= required
+        for group, clause_masks in zip(query.groups, group_masks, strict=True):
+            for clause, masks in zip(group.alternatives, clause_masks, strict=True):
+                scores += scorer.clause(clause, query.mode, [m[candidates] for m in masks])
+        counts = in_groups[candidates]
         if facets is not None:
             result.facets = {
-                facet: table.counts(facet, matched & table.passes(facet_filters))
+                facet: table.counts(facet, table.passes(facet_filters))
                 for facet, facet_filters in facets.counts.items()
                 if facet in _FACETS
             }
-        kept = np.flatnonzero(matched & table.passes(filters))
+        kept = np.flatnonzero(table.passes(filters))
         result.total = len(kept)
         if not len(kept) or limit <= 0:
             return result
