@@ -154,7 +154,8 @@ class Settings:
     index: str = DEFAULT_INDEX
     #: ``NABA_CORPUS``: what ``reindex`` reads when given no paths.
     corpus: tuple[str, ...] = DEFAULT_CORPUS
-    #: ``NABA_CACHE_MB``: decoded postings a searching process keeps; 0 turns it off.
+    #: ``NABA_CACHE_MB``: decoded postings a searching process keeps (a PostgreSQL
+    #: index: its per-document columns, when they fit in half of it); 0 turns it off.
     #: Decoding a common word's postings costs milliseconds in Python, so the words
     #: readers keep typing stay decoded; 128 MB holds every posting list of the four
     #: scored fields that ANT's 200 benchmark queries touch, several times over.

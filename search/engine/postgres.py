@@ -108,6 +108,8 @@ class PostgresIndex:
     def __init__(self, location: str, options: IndexOptions | None = None) -> None:
         options = options or IndexOptions()
         self.location = location
+        #: What a searching process may keep between searches (``NABA_CACHE_MB``).
+        self.cache_bytes = max(0, options.cache_mb) << 20
         self.conninfo, self.schema = _split_location(location)
         timeout = options.query_timeout_ms
         replicas = []

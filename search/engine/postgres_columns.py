@@ -105,6 +105,10 @@ class Columns:
         return cls(arrays, labels)
 
     @property
+    def nbytes(self) -> int:
+        return sum(array.nbytes for array in self.arrays.values())
+
+    @property
     def live(self) -> np.ndarray:
         """The document numbers of the documents there are (deleted ones leave holes)."""
         return np.flatnonzero(self.arrays["live"])

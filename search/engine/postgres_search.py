@@ -108,6 +108,7 @@ class PostgresReader:
         self.generation = generation
         self.memo = Memo()
         self._version = stamp
+        self._kept_columns: tuple[tuple[Any, ...], Columns] | None = None
 
     def refresh(self, stamp: tuple[int, ...]) -> None:
         """``stamp``: the generation's statistics now. When an incremental reindex
@@ -141,15 +142,19 @@ class PostgresReader:
         def work(conn: Any) -> EngineResult:
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                # The generation's own tables, named from the snapshot itself: the views
-                # would be resolved against the latest catalog, and a rebuild committed
-                # after this snapshot would show tables whose rows it cannot see.
-                (live,) = conn.execute(
-                    self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
-                ).fetchone()
+                live = self._live(conn)
                 return self._search(conn, live, query, filters, sort, offset, limit, facets)
 
         return self.index.read(work)
+
+    def _live(self, conn: Any) -> str:
+        """The generation this transaction's snapshot shows. Its own tables are named
+        after it: the views would be resolved against the latest catalog, and a rebuild
+        committed after this snapshot would show tables whose rows it cannot see."""
+        (live,) = conn.execute(
+            self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
+        ).fetchone()
+        return str(live)
 
     def _in(self, generation: str, sql: str) -> str:
         """``sql`` on the tables of ``generation`` rather than the live views."""
@@ -174,10 +179,9 @@ class PostgresReader:
 
         clauses = [c for g in query.groups for c in g.alternatives] + list(query.excluded)
         needed = sorted({key for c in clauses for key in _keys(c, query.mode)})
+        stats = dict(conn.execute(q("SELECT key, value FROM {s}.stats")).fetchall())
+        columns = self._columns(conn, live, stats)
         with conn.cursor(binary=True) as cursor:
-            columns = Columns.read(
-                cursor.execute(q("SELECT name, data, labels FROM {s}.columns")).fetchall()
-            )
             rows = (
                 cursor.execute(
                     q(
@@ -232,7 +236,6 @@ class PostgresReader:
             result.facets = {facet: {} for facet in (facets.counts if facets else {})}
             return result
         table = columns.take(candidates)
-        stats = dict(conn.execute(q("SELECT key, value FROM {s}.stats")).fetchall())
         scorer = _Scorer(stats, postings, table)
         scores = np.zeros(table.size)
         for group, clause_masks in zip(query.groups, group_masks, strict=True):
@@ -270,6 +273,24 @@ class PostgresReader:
             if docnum in stored
         ]
         return result
+
+    def _columns(self, conn: Any, live: str, stats: dict[str, int]) -> Columns:
+        """The per-document columns of the state this transaction sees: kept between
+        searches while they fit the process's cache budget (``NABA_CACHE_MB``, 8 MB at
+        315,000 articles: reading them is most of a search's time there) and the index
+        is unchanged, read again otherwise."""
+        key = (live, tuple(sorted(stats.items())))
+        kept = self._kept_columns
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        with conn.cursor(binary=True) as cursor:
+            found = cursor.execute(
+                self._in(live, "SELECT name, data, labels FROM {s}.columns")
+            ).fetchall()
+        columns = Columns.read(found)
+        fits = columns.nbytes <= self.index.cache_bytes // 2
+        self._kept_columns = (key, columns) if fits else None
+        return columns
 
     def _phrase_matches(self, conn: Any, live: str, phrase: Phrase) -> list[np.ndarray]:
         """The documents holding ``phrase`` in the title, and in the body: positions are
@@ -399,11 +420,13 @@ class PostgresReader:
         ``/healthz`` and the welcome page ask for it)."""
 
         def work(conn: Any) -> Columns:
-            with conn.cursor(binary=True) as cursor:
-                found = cursor.execute(
-                    self.index.q("SELECT name, data, labels FROM {s}.columns")
-                ).fetchall()
-            return Columns.read(found)
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                live = self._live(conn)
+                stats = dict(
+                    conn.execute(self._in(live, "SELECT key, value FROM {s}.stats")).fetchall()
+                )
+                return self._columns(conn, live, stats)
 
         everything = self.index.read(work).take_all()
         dated = everything.ordinal[everything.ordinal > 0]
