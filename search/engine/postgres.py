@@ -146,10 +146,7 @@ class PostgresIndex:
             with primary.pool().connection() as conn:
                 yield conn
         except psycopg.errors.QueryCanceled:
-            # statement_timeout: answered like an unavailable index (a 503), not a crash.
-            raise IndexMissing(
-                f"the search took longer than {primary.timeout_ms / 1000:g} s and was stopped"
-            ) from None
+            raise primary.timed_out() from None
         except (psycopg.OperationalError, PoolTimeout) as error:
             raise self._connect_error(error) from None
 

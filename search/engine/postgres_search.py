@@ -25,8 +25,8 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -52,6 +52,7 @@ from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
 if TYPE_CHECKING:
     from .postgres import PostgresIndex
 
+T = TypeVar("T")
 BOOSTS = (TITLE_BOOST, 1.0, TITLE_BOOST, 1.0)
 #: A live view's name in SQL, to be replaced by its generation's table.
 _GENERATION_TABLES = re.compile(r"(\b\w+\.(?:docs|terms|stats|postings|columns))\b")
@@ -139,22 +140,32 @@ class PostgresReader:
         limit: int,
         facets: FacetSpec | None = None,
     ) -> EngineResult:
-        def work(conn: Any) -> EngineResult:
+        return self._snapshot(
+            lambda conn, live, stats: self._search(
+                conn, live, stats, query, filters, sort, offset, limit, facets
+            )
+        )
+
+    def _snapshot(self, work: Callable[[Any, str, dict[str, int]], T]) -> T:
+        """``work(connection, generation, statistics)`` in one read-only, repeatable-read
+        transaction: counts, hits and documents from one state of the index. The
+        generation is the one this snapshot shows, and its own tables are named after
+        it: the views would be resolved against the latest catalog, and a rebuild
+        committed after this snapshot would show tables whose rows it cannot see."""
+
+        def run(conn: Any) -> T:
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                live = self._live(conn)
-                return self._search(conn, live, query, filters, sort, offset, limit, facets)
+                (live,) = conn.execute(
+                    self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
+                ).fetchone()
+                live = str(live)
+                stats = dict(
+                    conn.execute(self._in(live, "SELECT key, value FROM {s}.stats")).fetchall()
+                )
+                return work(conn, live, stats)
 
-        return self.index.read(work)
-
-    def _live(self, conn: Any) -> str:
-        """The generation this transaction's snapshot shows. Its own tables are named
-        after it: the views would be resolved against the latest catalog, and a rebuild
-        committed after this snapshot would show tables whose rows it cannot see."""
-        (live,) = conn.execute(
-            self.index.q("SELECT value FROM {s}.meta WHERE key = 'current'")
-        ).fetchone()
-        return str(live)
+        return self.index.read(run)
 
     def _in(self, generation: str, sql: str) -> str:
         """``sql`` on the tables of ``generation`` rather than the live views."""
@@ -164,6 +175,7 @@ class PostgresReader:
         self,
         conn: Any,
         live: str,
+        stats: dict[str, int],
         query: EngineQuery,
         filters: Filters,
         sort: Sort,
@@ -179,7 +191,6 @@ class PostgresReader:
 
         clauses = [c for g in query.groups for c in g.alternatives] + list(query.excluded)
         needed = sorted({key for c in clauses for key in _keys(c, query.mode)})
-        stats = dict(conn.execute(q("SELECT key, value FROM {s}.stats")).fetchall())
         columns = self._columns(conn, live, stats)
         with conn.cursor(binary=True) as cursor:
             rows = (
@@ -419,16 +430,7 @@ class PostgresReader:
         """From the per-document columns (one statement, not a scan of the articles:
         ``/healthz`` and the welcome page ask for it)."""
 
-        def work(conn: Any) -> Columns:
-            with conn.transaction():
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                live = self._live(conn)
-                stats = dict(
-                    conn.execute(self._in(live, "SELECT key, value FROM {s}.stats")).fetchall()
-                )
-                return self._columns(conn, live, stats)
-
-        everything = self.index.read(work).take_all()
+        everything = self._snapshot(self._columns).take_all()
         dated = everything.ordinal[everything.ordinal > 0]
         counts = everything.counts("sources", np.ones(everything.size, bool))
         return IndexStats(

@@ -103,6 +103,13 @@ class Server:
                 self._pool.open(wait=False)
             return self._pool
 
+    def timed_out(self) -> IndexMissing:
+        """A statement stopped by ``statement_timeout``: answered like an unavailable
+        index (a 503), not a crash."""
+        return IndexMissing(
+            f"the search took longer than {self.timeout_ms / 1000:g} s and was stopped"
+        )
+
     def renew(self) -> None:
         """Drop the pool (its connections died with the server); the next use opens a
         new one."""
@@ -220,9 +227,7 @@ class Servers:
                 with server.pool().connection() as conn:
                     return work(conn)
             except psycopg.errors.QueryCanceled:
-                raise IndexMissing(
-                    f"the search took longer than {server.timeout_ms / 1000:g} s and was stopped"
-                ) from None
+                raise server.timed_out() from None
             except psycopg.errors.SerializationFailure as error:
                 # A replica cancels a query that conflicts with what it replays (a
                 # rebuild dropping an old generation): the next server runs it.
