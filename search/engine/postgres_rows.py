@@ -3,7 +3,8 @@
 the embedded engine indexes, so that both engines answer alike).
 
 * the row: stored fields, the four field lengths, and ``exact``, a ``tsvector`` of every
-  word's exact form with its positions, for quoted phrases (matched by its GIN index).
+  word's exact form with its positions, for quoted phrases (checked on the documents
+  that hold all of a phrase's words).
   A position's weight label tells the field: ``A`` for the title, ``D`` for the body;
   body positions start after the title's and a gap, so a phrase never runs from the
   title into the body;
