@@ -12,6 +12,7 @@ BENCHMARKS = {
     "analysis": "analyzer throughput, cold and warm, next to Whoosh's StandardAnalyzer",
     "index": "full ANT rebuild: docs/s, peak memory, index size; procs 1 and 2; stock Whoosh",
     "query": "latency of 200 realistic queries on the ANT index: median and p95",
+    "html_extraction": "article text of saved pages: trafilatura against readability-lxml",
 }
 
 
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="naba-bench-") as tmp:
         kept = str(Path(tmp) / "index")
         extra = {"analysis": [], "index": ["--keep", kept], "query": ["--index", kept]}
+        extra["html_extraction"] = []
         for name in BENCHMARKS:
             module = importlib.import_module(f"benchmarks.{name}")
             status |= module.main([*rest, *extra[name]])

@@ -28,7 +28,8 @@ class Document:
     ``source_rules`` maps each canonical source name to the rule that found it,
     so ``python -m search metadata`` can explain every decision.
     ``origin`` names the file and, for multi-record files, the record
-    (``data.jsonl:12``, ``ant.tar.gz!ant/1.txt``).
+    (``data.jsonl:12``, ``ant.tar.gz!ant/1.txt``). ``author`` is the byline a page's
+    markup gives (saved web pages), shown, never searched.
     """
 
     id: str
@@ -41,6 +42,7 @@ class Document:
     category: str | None = None
     origin: str = ""
     source_rules: dict[str, str] = field(default_factory=dict)
+    author: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -57,6 +59,8 @@ class Document:
         ):
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x1e")
+        if self.author:  # (only when there is one: older documents keep their hashes)
+            h.update(self.author.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
     def metadata(self) -> dict[str, Any]:
@@ -87,6 +91,7 @@ RECORD_KEYS = (
     "url",
     "category",
     "origin",
+    "author",
 )
 
 
@@ -104,6 +109,7 @@ def to_record(document: Document) -> dict[str, Any]:
         "url": document.url,
         "category": document.category,
         "origin": document.origin,
+        "author": document.author,
     }
 
 
@@ -124,5 +130,6 @@ def from_record(record: Mapping[str, Any], content_hash: str) -> StoredDocument:
         category=record.get("category"),
         origin=record.get("origin") or "",
         source_rules=dict(record.get("source_rules") or {}),
+        author=record.get("author") or None,
         content_hash=content_hash,
     )

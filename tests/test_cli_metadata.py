@@ -21,6 +21,7 @@ KEYS = {
     "url",
     "category",
     "origin",
+    "author",
 }
 
 

@@ -1,4 +1,5 @@
-"""The live index this process searches, and the ``flask reindex`` command.
+"""The live index this process searches, and the ``flask reindex`` and ``flask fetch``
+commands.
 
 (Not to be confused with ``index/``, the data folder an index lives in by default, nor
 with :mod:`search.indexing`, which writes it.) Flask's tutorial opens its database per
@@ -81,9 +82,24 @@ def reindex_command(args: tuple[str, ...]) -> None:
     raise SystemExit(main(argv))
 
 
+@click.command(
+    "fetch",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def fetch_command(args: tuple[str, ...]) -> None:
+    """Run `python -m search fetch` with these arguments (see `flask fetch --help`): the
+    same command, delegated, as for ``flask reindex``."""
+    from search.cli import main
+
+    raise SystemExit(main(["fetch", *args]))
+
+
 def init_app(app: Flask) -> None:
-    """Attach the index holder and register ``flask reindex``."""
+    """Attach the index holder and register ``flask reindex`` and ``flask fetch``."""
     app.extensions["naba_index"] = IndexHolder(
         str(app.config["INDEX"]), app.config.get("INDEX_OPTIONS") or IndexOptions()
     )
     app.cli.add_command(reindex_command)
+    app.cli.add_command(fetch_command)

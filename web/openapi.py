@@ -127,6 +127,7 @@ _DOCUMENT_PROPERTIES: dict[str, Any] = {
     "url": _NULLABLE_STRING,
     "category": _NULLABLE_STRING,
     "origin": {**_STRING, "description": "relative to the corpus folder"},
+    "author": {**_NULLABLE_STRING, "description": "the byline a saved page's markup gives"},
 }
 DOCUMENT = {
     "type": "object",

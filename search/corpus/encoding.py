@@ -74,6 +74,9 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # An Arabic letter glued to a Latin one: how a Latin-1 text looks when decoded as Arabic.
 _MIXED_SCRIPT = re.compile(f"[A-Za-z][{ARABIC_BLOCK}]|[{ARABIC_BLOCK}][A-Za-z]")
 
+#: How the report names the legacy encodings it notes (a reader may convert the files).
+ENCODING_NAMES = {"cp1256": "Windows-1256", "iso-8859-6": "ISO-8859-6", "utf-16": "UTF-16"}
+
 
 def _mojibake_pair(codec: str) -> re.Pattern[str]:
     """Arabic UTF-8 seen through a single-byte ``codec``: lead byte D8-DB, continuation byte.

@@ -18,6 +18,9 @@ the others. The longest registered suffix a name ends with wins (``x.tar.gz`` is
 ``.jsonl``, ``.ndjson``,           JSON Lines
 ``.jsonlines``
 ``.csv``, ``.tsv``                 CSV with a header row (``.tsv``: tab-separated)
+``.html``, ``.htm``                a saved article page (:mod:`.html`)
+``.rss``, ``.atom``, ``.xml``      an RSS or Atom feed, an item per document
+                                   (:mod:`.feeds`)
 ``.zip``                           zip archive
 ``.tar``, ``.tar.gz``, ``.tgz``,   tar archive
 ``.tar.bz2``, ``.tbz2``,
@@ -32,7 +35,7 @@ takes a decoded text stream, the :class:`~search.corpus.base.Entry` and the
 :class:`~search.corpus.base.ReadContext`, yields documents and reports problems to
 ``ctx.report``), then register it with the built-ins at the end of this module::
 
-    register_reader((".html", ".htm"), text_reader(read_html))
+    register_reader(".sgml", text_reader(read_trec))
 
 :func:`text_reader` decodes with the rules of :mod:`search.corpus.encoding` (and notes
 legacy encodings in the report); a reader that wants the raw bytes, or the file name
@@ -54,7 +57,15 @@ from typing import BinaryIO, TextIO, TypeAlias
 
 from search.corpus.archives import ARCHIVE_ERRORS, ReadMember, read_tar, read_zip
 from search.corpus.base import MAX_ARTICLE_CHARS, Entry, ReadContext
-from search.corpus.encoding import DecodeProblem, PrefixedStream, TextInput, open_text
+from search.corpus.encoding import (
+    ENCODING_NAMES,
+    DecodeProblem,
+    PrefixedStream,
+    TextInput,
+    open_text,
+)
+from search.corpus.feeds import read_feed
+from search.corpus.html import read_html
 from search.corpus.records import read_csv, read_json, read_jsonl
 from search.corpus.report import ReadReport
 from search.corpus.text import text_to_document
@@ -367,16 +378,13 @@ def _read_text(raw: BinaryIO, entry: Entry, ctx: ReadContext, name: str) -> Iter
             yield doc
 
 
-_ENCODING_NAMES = {"cp1256": "Windows-1256", "iso-8859-6": "ISO-8859-6", "utf-16": "UTF-16"}
-
-
 def _open_text(
     raw: BinaryIO, entry: Entry, ctx: ReadContext, newline: str | None = None
 ) -> TextInput:
     """``open_text``, noting legacy encodings so a user can convert the files if they wish."""
     text = open_text(raw, newline=newline)
-    if text.encoding in _ENCODING_NAMES:
-        ctx.report.note(entry.origin, f"decoded as {_ENCODING_NAMES[text.encoding]}")
+    if text.encoding in ENCODING_NAMES:
+        ctx.report.note(entry.origin, f"decoded as {ENCODING_NAMES[text.encoding]}")
     return text
 
 
@@ -388,3 +396,6 @@ register_reader(".json", text_reader(read_json))
 register_reader((".csv", ".tsv"), _read_csv)
 register_reader((".sgml", ".sgm", ".trec"), text_reader(read_trec))
 register_reader((".txt", ".text"), _read_text)
+# Bytes, not text: a page's or a feed's own declaration says how it is encoded.
+register_reader((".html", ".htm"), read_html)
+register_reader((".rss", ".atom", ".xml"), read_feed)

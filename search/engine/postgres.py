@@ -56,7 +56,7 @@ from .whoosh_processes import workers_die_with_us
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_SCHEMA = "naba"
 #: Documents sent per COPY: each batch adds one segment to the posting lists of its
 #: terms, so a common word of 315,000 articles is read in 63 rows.
@@ -428,6 +428,7 @@ class PostgresWriter:
                 body text NOT NULL,
                 url text,
                 origin text,
+                author text,
                 date_source text,
                 source_rules jsonb,
                 content_hash text,

@@ -57,7 +57,8 @@ BOOSTS = (TITLE_BOOST, 1.0, TITLE_BOOST, 1.0)
 #: A live view's name in SQL, to be replaced by its generation's table.
 _GENERATION_TABLES = re.compile(r"(\b\w+\.(?:docs|terms|stats|postings|columns))\b")
 _STORED = (
-    "id, title, body, date, date_source, sources, source_rules, url, category, origin, content_hash"
+    "id, title, body, date, date_source, sources, source_rules, url, category, origin, author, "
+    "content_hash"
 )
 #: Segments of a posting list :meth:`PostgresReader.example` looks through for a
 #: document not deleted since.
@@ -84,6 +85,7 @@ def _stored(values: Sequence[Any]) -> StoredDocument:
         url,
         category,
         origin,
+        author,
         content_hash,
     ) = values
     record = {
@@ -97,6 +99,7 @@ def _stored(values: Sequence[Any]) -> StoredDocument:
         "url": url,
         "category": category,
         "origin": origin,
+        "author": author,
     }
     return from_record(record, content_hash or "")
 

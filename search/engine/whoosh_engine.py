@@ -109,6 +109,7 @@ def build_schema() -> Schema:
         category=ID(stored=True, sortable=True),
         url=STORED(),
         origin=STORED(),
+        author=STORED(),
         date_source=STORED(),
         source_rules=STORED(),
         content_hash=ID(stored=True),
@@ -185,12 +186,23 @@ class WhooshWriter:
 
     def __init__(self, writer: Any) -> None:
         self._writer = writer
+        # An index built before a stored field was added (``author``) takes documents
+        # without it until the next full rebuild, rather than refusing them.
+        self._names = set(writer.schema.names())
+
+    def _fields(self, document: Document) -> dict[str, Any]:
+        fields = _fields(document)
+        return (
+            fields
+            if fields.keys() <= self._names
+            else {k: v for k, v in fields.items() if k in self._names}
+        )
 
     def add(self, document: Document) -> None:
-        self._writer.add_document(**_fields(document))
+        self._writer.add_document(**self._fields(document))
 
     def update(self, document: Document) -> None:
-        self._writer.update_document(**_fields(document))
+        self._writer.update_document(**self._fields(document))
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)

@@ -18,6 +18,7 @@ keep the same size and time stamp; git calls this "racily clean").
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -37,10 +38,17 @@ RACY_NS = 2_000_000_000
 _NEVER = -1  # a size no file has: the entry of a racy file never matches
 
 
+#: Libraries whose upgrade can change what a file reads as (a page's article text).
+_READING_LIBRARIES = ("trafilatura", "feedparser", "lxml")
+
+
 def fingerprint(field_map: FieldMap | None) -> str:
     """What turns the same bytes into the same documents: the reading and metadata
-    code (its source files) and the field map."""
+    code (its source files), the libraries the readers hand pages and feeds to, and the
+    field map."""
     h = hashlib.blake2b(digest_size=16)
+    for library in _READING_LIBRARIES:
+        h.update(f"{library}=={importlib.metadata.version(library)};".encode())
     for module in (search.corpus, search.metadata):
         for path in sorted(Path(module.__file__).parent.rglob("*.py")):  # type: ignore[arg-type]
             h.update(path.read_bytes())
