@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from search.corpus import ReadReport, read_corpus
 from search.document import Document
@@ -155,3 +156,27 @@ def test_a_truncated_feed_beside_good_files_costs_only_itself(tmp_path: Path) ->
     assert [(Path(p.origin).name, p.reason) for p in report.problems] == [
         ("cut.rss", "broken feed")
     ]
+
+
+# --- on the site ---------------------------------------------------------------------------
+
+
+def test_a_saved_page_shows_its_byline_and_the_rules_that_read_it(client: FlaskClient) -> None:
+    page = client.get("/doc/pages/2024-water-pipeline-01.html")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "الكاتب" in html and "نادية السالم" in html
+    assert "وسم تاريخ النشر في الصفحة" in html and "اسم الموقع في الصفحة" in html
+    assert "شارك على فيسبوك" not in html  # the site's furniture stayed behind
+    record = client.get("/api/doc/pages/2024-water-pipeline-01.html").get_json()
+    assert record["author"] == "نادية السالم"
+    assert record["url"].startswith("https://alwaha-today.example.org/")
+
+
+def test_a_feed_item_is_found_and_shown_with_its_feed(client: FlaskClient) -> None:
+    found = client.get("/api/search?q=قاعة رقمية للأطفال&source=أخبار الواحة").get_json()
+    assert found["total"] >= 1
+    hit = found["hits"][0]
+    assert hit["url"].startswith("https://oasis-news.example.org/")
+    record = client.get(f"/api/doc/{hit['id']}").get_json()
+    assert record["origin"].startswith("feeds/oasis-news.rss:")

@@ -210,13 +210,24 @@ def test_the_bad_web_is_reported_and_nothing_is_saved_cut_short(site: Site, tmp_
         for _ in range(100):
             handler.wfile.write(b"<p>" + "كلمة ".encode() * 2000 + b"</p>")
 
+    def truncated(handler: BaseHTTPRequestHandler) -> None:
+        data = page("خبر مقطوع").encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data[: len(data) // 2])  # then the connection closes
+        handler.close_connection = True
+
     site.routes["/slow"] = slow
     site.routes["/huge"] = huge
+    site.routes["/truncated"] = truncated
     site.add("/loop/a", "", status=302, headers={"Location": "/loop/b"})
     site.add("/loop/b", "", status=302, headers={"Location": "/loop/a"})
     site.add("/broken.xml", rss([("خبر", site.base + "/x")])[:-40], kind="application/rss+xml")
     good = site.add("/good", page("خبر سليم"))
-    urls = [site.base + p for p in ("/slow", "/huge", "/loop/a", "/missing", "/broken.xml")]
+    paths = ("/slow", "/huge", "/loop/a", "/missing", "/broken.xml", "/truncated")
+    urls = [site.base + p for p in paths]
     options = FetchOptions(timeout=1.5, max_bytes=200_000)
     report = fetch([*urls, good], tmp_path, options)
     reasons = {f["url"]: f["reason"] for f in report.failed}
@@ -225,6 +236,7 @@ def test_the_bad_web_is_reported_and_nothing_is_saved_cut_short(site: Site, tmp_
     assert reasons[urls[2]] == "redirect loop"
     assert reasons[urls[3]] == "HTTP 404"
     assert reasons[urls[4]].startswith("broken feed")
+    assert reasons[urls[5]].startswith("download cut short")
     assert report.new == [good]
     saved = [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")]
     assert saved == [file_name(good, "html")]
