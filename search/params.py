@@ -20,21 +20,28 @@ from typing import Any, Literal
 
 from search.engine import Filters
 from search.metadata import canonical_source_or_self, source_label
+from search.notices import Notice
 
 
 class InvalidRequest(ValueError):
-    """A parameter the user sent cannot be used; the message says which and why."""
+    """A parameter the user sent cannot be used: ``notice`` says which and why (its
+    English sentence is the exception's message, the API's ``error``)."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(str(notice))
+        self.notice = notice
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
     """One search parameter.
 
-    ``parse`` turns one sent value into its typed value or raises ``ValueError`` with a
-    message fit to show. ``facet`` names the engine facet the parameter filters (and
-    whose counts a search returns); parameters of one ``group`` are counted under each
-    other's absence (the year facet is counted whatever year, month or date range is
-    chosen). ``bound`` marks the two ends of the date range. ``operators`` are the names
+    ``parse`` turns one sent value into its typed value or raises
+    :class:`InvalidRequest` with the notice to show. ``facet`` names the engine facet
+    the parameter filters (and whose counts a search returns); parameters of one
+    ``group`` are counted under each other's absence (the year facet is counted whatever
+    year or month is chosen, within the date range, which its links keep). ``bound``
+    marks the two ends of the date range. ``operators`` are the names
     it has in the query syntax (``source:…``, ``المصدر:…``); ``operator`` reads such a
     typed value into parameter values (by default: this parameter, parsed). A facet
     outside any group is a list of boxes on the search page: ``label`` is its heading,
@@ -89,13 +96,13 @@ def whole_number(value: str) -> int | None:
 def _year(value: str) -> int:
     year = whole_number(value)
     if year is None or len(value.strip()) != 4:
-        raise ValueError(f"year must look like 2023, not {value!r}")
+        raise InvalidRequest(Notice("invalid_year", {"value": value}))
     return year
 
 
 def _month(value: str) -> str:
     if not _MONTH.match(value) or not 1 <= int(value[5:]) <= 12:
-        raise ValueError(f"month must look like 2023-08, not {value!r}")
+        raise InvalidRequest(Notice("invalid_month", {"value": value}))
     return value
 
 
@@ -104,7 +111,7 @@ def _date(name: str) -> Callable[[str], dt.date]:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{name} must be a date like 2023-08-16, not {value!r}") from None
+            raise InvalidRequest(Notice("invalid_date", {"name": name, "value": value})) from None
 
     return parse
 
@@ -113,7 +120,7 @@ def _whole(name: str) -> Callable[[str], int]:
     def parse(value: str) -> int:
         number = whole_number(value)
         if number is None:
-            raise ValueError(f"{name} must be a whole number, not {value!r}")
+            raise InvalidRequest(Notice("invalid_number", {"name": name, "value": value}))
         return number
 
     return parse
@@ -134,9 +141,7 @@ def _typed_date(value: str) -> dict[str, list[Any]]:
             return {"month": [f"{int(year):04d}-{int(month):02d}"]}
         return {"year": [int(year)]}
     except ValueError:
-        raise ValueError(
-            f"ignored date filter {value!r} (use 2023, 2023-08 or 2023-08-16)"
-        ) from None
+        raise InvalidRequest(Notice("bad_date_filter", {"value": value})) from None
 
 
 def _source(value: str) -> str:
@@ -271,10 +276,7 @@ OPERATORS: dict[str, Param] = {op.lower(): p for p in PARAMS for op in p.operato
 def parse_values(name: str, values: Iterable[str]) -> list[Any]:
     """Values of one parameter, parsed (:class:`InvalidRequest` naming the first bad one)."""
     param = BY_NAME[name]
-    try:
-        return [param.parse(v) for v in values]
-    except ValueError as error:
-        raise InvalidRequest(str(error)) from None
+    return [param.parse(v) for v in values]
 
 
 def merge(*sets: Mapping[str, Iterable[Any]]) -> dict[str, tuple[Any, ...]]:
@@ -310,17 +312,17 @@ def to_filters(values: Mapping[str, Iterable[Any]]) -> Filters:
 
 
 def facet_filters(filters: Filters) -> dict[str, Filters]:
-    """What each facet is counted under: every filter but its own group's.
+    """What each facet is counted under: every filter but its own group's values.
 
     So each count is the number of results its link returns, whatever else is chosen
-    (ticking a second source adds to the results, it does not narrow them).
+    (ticking a second source adds to the results, it does not narrow them). A date
+    range stays: a year's or a month's link keeps it, so a year outside the range is
+    not offered with articles its link would not show.
     """
     counts = {}
     for param in FACETS:
         group = [p for p in FILTERS if p is param or (param.group and p.group == param.group)]
-        counts[param.facet] = filters.without(
-            [p.facet for p in group if p.facet], dates=any(p.bound for p in group)
-        )
+        counts[param.facet] = filters.without([p.facet for p in group if p.facet])
     return counts  # type: ignore[return-value]
 
 

@@ -32,7 +32,8 @@ from typing import Any
 
 from search.analysis import analyze
 from search.engine import Clause, EngineQuery, Filters, Group, Mode, Phrase, Word
-from search.params import OPERATORS, merge, to_filters
+from search.notices import Notice
+from search.params import OPERATORS, InvalidRequest, merge, to_filters
 
 MAX_QUERY_CHARS = 1000
 MAX_GROUPS = 32
@@ -80,7 +81,7 @@ class ParsedQuery:
     text: str
     query: EngineQuery
     typed: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     terms: frozenset[str] = frozenset()  # stemmed terms to highlight
     exacts: frozenset[str] = frozenset()  # exact terms to highlight
     phrases: tuple[tuple[str, ...], ...] = ()
@@ -96,11 +97,11 @@ class ParsedQuery:
         return [c for g in self.query.groups for c in g.alternatives if isinstance(c, Word)]
 
 
-def _clean(text: str) -> tuple[str, list[str]]:
-    warnings = []
+def _clean(text: str) -> tuple[str, list[Notice]]:
+    warnings: list[Notice] = []
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        warnings.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+        warnings.append(Notice("query_cut", {"max": MAX_QUERY_CHARS}))
     # Control characters (NUL, bidi overrides…) carry nothing searchable.
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cs") else ch
@@ -141,11 +142,11 @@ def parse_query(text: str, *, mode: Mode = "stemmed") -> ParsedQuery:
         if kind and fvalue and fvalue.strip():
             try:
                 found.append(kind.read_operator(fvalue))
-            except ValueError as error:
-                warnings.append(str(error))
+            except InvalidRequest as error:
+                warnings.append(error.notice)
             continue
         if kind:
-            warnings.append(f"ignored empty filter {fname}:")
+            warnings.append(Notice("empty_filter", {"name": fname}))
             continue
 
         if quoted is not None:
@@ -187,7 +188,7 @@ def parse_query(text: str, *, mode: Mode = "stemmed") -> ParsedQuery:
         if content:
             groups = [[c for c in g if not _is_stopped(c)] for g in content]
     if len(groups) > MAX_GROUPS:
-        warnings.append(f"only the first {MAX_GROUPS} words were used")
+        warnings.append(Notice("too_many_words", {"max": MAX_GROUPS}))
         groups = groups[:MAX_GROUPS]
 
     engine_groups = tuple(Group(tuple(g)) for g in groups)

@@ -17,6 +17,7 @@ from typing import Any
 
 from search.document import StoredDocument, to_record
 from search.engine import Filters, Mode, Sort
+from search.notices import Notice
 from search.params import (
     BY_NAME,
     FILTERS,
@@ -50,20 +51,18 @@ class SearchRequest:
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
-            raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}")
+            raise InvalidRequest(Notice("invalid_sort", {"choices": ", ".join(SORTS)}))
         if self.mode not in MODES:
-            raise InvalidRequest(f"mode must be one of {', '.join(MODES)}")
+            raise InvalidRequest(Notice("invalid_mode", {"choices": ", ".join(MODES)}))
         if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InvalidRequest(f"per_page must be between 1 and {MAX_PER_PAGE}")
+            raise InvalidRequest(Notice("per_page_range", {"max": MAX_PER_PAGE}))
         if self.page < 1:
-            raise InvalidRequest("page must be 1 or more")
+            raise InvalidRequest(Notice("page_too_small"))
         if self.page * self.per_page > MAX_RESULT_WINDOW:
-            raise InvalidRequest(
-                f"page × per_page may not exceed {MAX_RESULT_WINDOW}; narrow the search instead"
-            )
+            raise InvalidRequest(Notice("result_window", {"max": MAX_RESULT_WINDOW}))
         start, end = self.filters.get("from", ()), self.filters.get("to", ())
         if start and end and start[0] > end[0]:
-            raise InvalidRequest("from must not be after to")
+            raise InvalidRequest(Notice("dates_reversed"))
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
@@ -169,7 +168,7 @@ class SearchResponse:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     relaxed: bool = False
 
     @property
@@ -189,7 +188,9 @@ class SearchResponse:
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": self.facets,
             "suggestion": self.suggestion,
-            "warnings": self.warnings,
+            # The English sentences, and the same as codes with their values.
+            "warnings": [str(notice) for notice in self.warnings],
+            "notices": [notice.to_dict() for notice in self.warnings],
             "relaxed": self.relaxed,
         }
 

@@ -35,6 +35,8 @@ from search.engine import (
 )
 from search.highlight import Highlighter, highlight_all, snippet
 from search.metadata import source_label
+from search.notices import ENGLISH as NOTICE_CODES
+from search.notices import Notice
 from search.params import (
     BOX_FACETS,
     FACETS,
@@ -264,6 +266,7 @@ __all__ = [
     "MAX_PER_PAGE",
     "MAX_QUERY_CHARS",
     "MAX_RESULT_WINDOW",
+    "NOTICE_CODES",
     "PARAMS",
     "DocumentView",
     "Filters",
@@ -273,6 +276,7 @@ __all__ = [
     "IndexMissing",
     "IndexOptions",
     "InvalidRequest",
+    "Notice",
     "SearchRequest",
     "SearchResponse",
     "UnknownLocation",

@@ -17,6 +17,7 @@ from flask import Flask
 from hijridate import Gregorian
 
 from search.searching import source_label
+from web.messages import arabic, rule_label
 
 MONTHS = (
     "يناير",
@@ -143,4 +144,6 @@ def init_app(app: Flask) -> None:
         safe_url=safe_url,
         visible=visible,
         source_label=source_label,
+        arabic=arabic,
+        rule_label=rule_label,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.searching import MAX_QUERY_CHARS, PARAMS
+from search.searching import MAX_QUERY_CHARS, NOTICE_CODES, PARAMS
 from web.errors import CODES
 
 _STRING = {"type": "string"}
@@ -88,6 +88,7 @@ def _search_response() -> dict[str, Any]:
             "facets",
             "suggestion",
             "warnings",
+            "notices",
             "relaxed",
         ],
         "properties": {
@@ -108,11 +109,27 @@ def _search_response() -> dict[str, Any]:
             },
             "suggestion": _NULLABLE_STRING,
             "warnings": {"type": "array", "items": _STRING},
+            "notices": {"type": "array", "items": NOTICE},
             "relaxed": {"type": "boolean"},
         },
         "additionalProperties": False,
     }
 
+
+#: A part of the query that was not used, as a stable code, its English sentence and
+#: the values it names (``max``, ``value``, ``name``).
+NOTICE = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "enum": sorted(NOTICE_CODES)},
+        "message": _STRING,
+        "max": {"type": "integer"},
+        "value": _STRING,
+        "name": _STRING,
+    },
+    "additionalProperties": False,
+}
 
 _DOCUMENT_PROPERTIES: dict[str, Any] = {
     "id": _STRING,

@@ -118,11 +118,17 @@ def url_with(endpoint: str = "pages.search", **changes: Any) -> str:
     The query in it is cut where the search layer cuts it, so that a pasted paragraph
     (sent by POST) still gets an address short enough to reload and share.
     """
+    return url_for(endpoint, **changed_args(search_state(), changes))
+
+
+def search_state() -> dict[str, list[str]]:
+    """The current search as link parameters: what a result's link carries, so that
+    the article's «back» link returns to the same results (filters, sort, page)."""
     args = request_args()
     current = clean_args(args)
     if "q" in current:
         current["q"] = [query_text(args)]
-    return url_for(endpoint, **changed_args(current, changes))
+    return current
 
 
 def doc_url(doc_id: str, endpoint: str = "pages.document", **values: Any) -> str:
@@ -169,6 +175,7 @@ def init_app(app: Flask) -> None:
     """Give templates the link builders."""
     app.jinja_env.globals.update(
         url_with=url_with,
+        search_state=search_state,
         external_url=external_url,
         doc_url=doc_url,
         toggled=toggled,

@@ -129,13 +129,13 @@ class Filters:
     def __getitem__(self, facet: str) -> tuple[str, ...]:
         return self.values.get(facet, ())
 
-    def without(self, facets: Iterable[str], *, dates: bool = False) -> Filters:
-        """These filters minus some facets' (and the date range): what a facet is counted under."""
+    def without(self, facets: Iterable[str]) -> Filters:
+        """These filters minus some facets': what a facet is counted under."""
         dropped = set(facets)
         return Filters(
             {k: v for k, v in self.values.items() if k not in dropped},
-            None if dates else self.date_from,
-            None if dates else self.date_to,
+            self.date_from,
+            self.date_to,
         )
 
 

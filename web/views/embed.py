@@ -54,7 +54,7 @@ def frame() -> Response:
         try:
             response = search(get_index(), SearchRequest.from_params(params)).to_dict()
         except InvalidRequest as exc:
-            error = str(exc)
+            error = exc.notice
     return render_page(
         "embed.html",
         "results",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from search.searching import (
     InvalidRequest,
@@ -30,7 +30,7 @@ from web.params import (
     search_params,
     url_with,
 )
-from web.views.render import render_page
+from web.views.render import is_fragment_request, render_page
 
 bp = Blueprint("pages", __name__)
 
@@ -61,15 +61,24 @@ def search_page() -> Response:
         "response": None,
         "error": None,
     }
-    status = 200
+    status, push_url = 200, url_with()
     try:
-        context["response"] = search(get_index(), SearchRequest.from_params(params)).to_dict()
+        found = search(get_index(), SearchRequest.from_params(params))
+        if found.total and found.page > found.pages:
+            # A page past the end (an old link, a shrunk archive, a typed number): the
+            # last page, at its own address, rather than a count over no results.
+            push_url = url_with(page=found.pages if found.pages > 1 else None)
+            if not is_fragment_request():
+                return redirect(push_url)
+            params["page"] = str(found.pages)
+            found = search(get_index(), SearchRequest.from_params(params))
+        context["response"] = found.to_dict()
     except InvalidRequest as error:
-        context["error"] = str(error)
+        context["error"] = error.notice
         status = 400
     if not asked:
         context["stats"] = index_stats(get_index())
-    return render_page("search.html", "results", status=status, push_url=url_with(), **context)
+    return render_page("search.html", "results", status=status, push_url=push_url, **context)
 
 
 @bp.get("/doc", endpoint="document_by_query")
@@ -87,7 +96,11 @@ def document(doc_id: str | None = None) -> str:
     if doc is None:
         abort(404)
     similar = more_like_this(index, doc_id, limit=5)
-    return render_template("doc.html", doc=doc.to_dict(), similar=similar, q=q or "")
+    # The search the reader came from (a result's link carries it), for the way back.
+    back = clean_args(request.args)
+    if q:
+        back["q"] = [q]
+    return render_template("doc.html", doc=doc.to_dict(), similar=similar, q=q or "", back=back)
 
 
 @bp.get("/opensearch.xml")
