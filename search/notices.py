@@ -32,6 +32,8 @@ ENGLISH: dict[str, str] = {
     "bad_date_filter": "ignored date filter {value!r} (use 2023, 2023-08 or 2023-08-16)",
     "empty_filter": "ignored empty filter {name}:",
     "too_many_words": "only the first {max} words were used",
+    # a filter that matches nothing in this archive
+    "unknown_source": "no article in the archive is from {value!r}; its sources include {known}",
 }
 
 

@@ -23,6 +23,7 @@ terms to mark.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -212,3 +213,41 @@ def parse_query(text: str, *, mode: Mode = "stemmed") -> ParsedQuery:
 
 def _is_stopped(clause: Clause) -> bool:
     return isinstance(clause, Word) and clause.stopped
+
+
+def split_typed(text: str) -> tuple[str, dict[str, list[str]]]:
+    """``text`` without the filters typed in it (``source:رويترز``, ``التاريخ:2023-08``),
+    and those filters as request parameters (``{"source": ["Reuters"]}``): how the site
+    turns what a reader typed into ticked boxes and removable chips, one state with one
+    address. A typed filter that cannot be read (``date:2023-99``), or that is negated,
+    stays in the text, where the parser reports it."""
+    marked = text.translate(_QUOTES)  # one character for one: the positions hold
+    kept: list[str] = []
+    found: dict[str, list[str]] = {}
+    last = 0
+    for match in _ITEM.finditer(marked):
+        minus, quoted, fname, fquoted, bare = match.groups()
+        if bare is not None and ":" in bare and not quoted:
+            fname, _, fvalue = bare.partition(":")
+        elif fname is not None:
+            fvalue = fquoted
+        else:
+            continue
+        kind = OPERATORS.get(fname.lower())
+        if kind is None or minus or not (fvalue or "").strip():
+            continue
+        try:
+            values = kind.read_operator(fvalue)
+        except InvalidRequest:
+            continue
+        for name, parsed in values.items():
+            found.setdefault(name, []).extend(_as_param(v) for v in parsed)
+        kept.append(text[last : match.start()])
+        last = match.end()
+    kept.append(text[last:])
+    return " ".join("".join(kept).split()), found
+
+
+def _as_param(value: Any) -> str:
+    """A parsed filter value as it is written in a URL."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -101,9 +101,10 @@ class SearchRequest:
     def engine_filters(self, parsed: ParsedQuery) -> Filters:
         return to_filters(self.all_filters(parsed))
 
-    def filters_dict(self) -> dict[str, Any]:
-        """The request's own filters as the response's ``filters`` object."""
-        return to_json(self.filters)
+    def filters_dict(self, parsed: ParsedQuery | None = None) -> dict[str, Any]:
+        """The response's ``filters`` object: every filter in force, those typed in the
+        query (``parsed``) too, so a client sees what narrowed its results."""
+        return to_json(self.all_filters(parsed) if parsed is not None else self.filters)
 
 
 @dataclass(slots=True)

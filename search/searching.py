@@ -46,7 +46,7 @@ from search.params import (
     ordered_counts,
 )
 from search.params import FILTERS as FILTER_PARAMS
-from search.query import MAX_QUERY_CHARS, ParsedQuery, parse_query
+from search.query import MAX_QUERY_CHARS, ParsedQuery, parse_query, split_typed
 from search.request import (
     MAX_PER_PAGE,
     MAX_RESULT_WINDOW,
@@ -127,13 +127,32 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         per_page=request.per_page,
         sort=request.sort,
         mode=request.mode,
-        filters=request.filters_dict(),
+        filters=request.filters_dict(parsed),
         hits=[_hit(reader, h, highlighter) for h in result.hits],
         facets={name: ordered_counts(name, counts) for name, counts in result.facets.items()},
         suggestion=suggestion,
-        warnings=parsed.warnings,
+        warnings=[*parsed.warnings, *_unknown_sources(reader, filters.values.get("sources", ()))],
         relaxed=relaxed,
     )
+
+
+#: Sources a notice about an unknown one names, the largest first.
+KNOWN_SOURCES_SHOWN = 8
+
+
+def _unknown_sources(reader: IndexReader, chosen: Sequence[str]) -> list[Notice]:
+    """A notice for each chosen source no article of the index has (``source:foo``, an
+    outlet the archive does not carry), naming the sources it has, rather than an
+    empty page that looks like "no news"."""
+    if not chosen:
+        return []
+    known = reader.memo.get(("sources",), lambda _: list(reader.stats().sources))
+    listed = "، ".join(source_label(k) for k in known[:KNOWN_SOURCES_SHOWN])
+    return [
+        Notice("unknown_source", {"value": source_label(name), "known": listed})
+        for name in chosen
+        if name not in known
+    ]
 
 
 def find(
@@ -288,5 +307,6 @@ __all__ = [
     "open_index",
     "search",
     "source_label",
+    "split_typed",
     "suggest",
 ]

@@ -5,6 +5,7 @@ app on the demo index."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -103,3 +104,55 @@ def test_the_article_back_link_keeps_filters_sort_and_page(client: FlaskClient) 
     back = article.split('<p class="back"><a href="', 1)[1].split('"', 1)[0]
     kept = parse_qs(urlsplit(back.replace("&amp;", "&")).query)
     assert kept == {key: [value] for key, value in state.items()}
+
+
+# --- filters typed in the query (point 2) -------------------------------------------------
+
+
+def test_a_typed_filter_becomes_a_ticked_box_and_a_chip(client: FlaskClient) -> None:
+    response = client.get("/search", query_string={"q": "الجفاف source:رويترز"})
+    assert response.status_code == 303
+    target = urlsplit(response.headers["Location"])
+    assert parse_qs(target.query) == {"q": ["الجفاف"], "source": ["Reuters"]}
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="Reuters" data-autosubmit checked' in html
+    assert 'aria-label="إزالة المصدر رويترز"' in html
+    # The search box shows the words; the filter is the chip.
+    assert re.search(r'<input[^>]+name="q"[^>]+value="الجفاف"', html)
+
+
+def test_typed_dates_and_sections_become_parameters_too(client: FlaskClient) -> None:
+    cases = {
+        'المصدر:«فرانس برس» القسم:"مياه" سد': {
+            "q": ["سد"],
+            "source": ["AFP"],
+            "category": ["مياه"],
+        },
+        "التاريخ:2023-08 الجفاف": {"q": ["الجفاف"], "month": ["2023-08"]},
+        "date:2023-08-16": {"from": ["2023-08-16"], "to": ["2023-08-16"]},
+    }
+    for typed, params in cases.items():
+        response = client.get("/search", query_string={"q": typed, "source": "AP"})
+        location = parse_qs(urlsplit(response.headers["Location"]).query)
+        expected = {**params, "source": ["AP", *params.get("source", [])]}
+        assert location == expected, typed
+
+
+def test_an_unreadable_or_negated_filter_stays_in_the_query(client: FlaskClient) -> None:
+    for typed in ("الجفاف date:2023-99", "الجفاف -source:AFP"):
+        assert client.get("/search", query_string={"q": typed}).status_code == 200
+
+
+def test_the_api_lists_typed_filters_among_those_in_force(client: FlaskClient) -> None:
+    data = client.get("/api/search", query_string={"q": "الجفاف source:رويترز"}).get_json()
+    assert data["filters"]["sources"] == ["Reuters"]
+    assert all("Reuters" in hit["sources"] for hit in data["hits"])
+
+
+def test_an_unknown_source_is_named_with_the_known_ones(client: FlaskClient) -> None:
+    data = client.get("/api/search", query_string={"q": 'سد المصدر:"فرانس 24"'}).get_json()
+    assert data["total"] == 0
+    (notice,) = [n for n in data["notices"] if n["code"] == "unknown_source"]
+    assert notice["value"] == "فرانس 24" and "رويترز" in notice["known"]
+    page = client.get("/search", query_string={"q": "سد", "source": "foo"}).get_data(as_text=True)
+    assert "لا مقالات في الأرشيف من" in page and "«foo»" in page and "رويترز" in page

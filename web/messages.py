@@ -27,6 +27,7 @@ ARABIC: dict[str, str] = {
     "bad_date_filter": "لم يُستخدم تاريخ {value}: اكتبه هكذا 2023 أو 2023-08 أو 2023-08-16",
     "empty_filter": "لم يُستخدم عامل التصفية {name} لأنه بلا قيمة",
     "too_many_words": "استُخدمت أول {max} كلمة فقط",
+    "unknown_source": "لا مقالات في الأرشيف من {value}؛ من مصادره: {known}",
 }
 
 #: Parameter names as a reader knows them.

@@ -127,6 +127,7 @@ NOTICE = {
         "max": {"type": "integer"},
         "value": _STRING,
         "name": _STRING,
+        "known": _STRING,
     },
     "additionalProperties": False,
 }

@@ -19,6 +19,7 @@ from search.searching import (
     index_stats,
     more_like_this,
     search,
+    split_typed,
 )
 from web.live_index import get_index
 from web.params import (
@@ -47,6 +48,16 @@ def search_page() -> Response:
     the GET URL of the same state (:func:`url_with`), with the query as it was searched.
     """
     args = request_args()
+    typed_text, typed = split_typed(query_text(args))
+    if typed:
+        # Filters typed in the query (``source:رويترز``) become the page's own: a
+        # ticked box and a removable chip, at the address of that state.
+        current = clean_args(args)
+        changes: dict[str, Any] = {"q": typed_text or None}
+        for name, values in typed.items():
+            kept = [] if name in ("from", "to") else current.get(name, [])
+            changes[name] = list(dict.fromkeys([*kept, *values]))
+        return redirect(url_with(**changes), 303)
     asked = has_query(args)
     params = search_params(args)
     if not asked:
