@@ -198,11 +198,14 @@ class SearchResponse:
 
 @dataclass(slots=True)
 class DocumentView:
-    """A stored document ready to show: its record plus the marked-up title and body."""
+    """A stored document ready to show: its record plus the marked-up title and body,
+    and apart from the body the lines the page it was copied from put around it (date
+    and source lines, captions in Latin script, share buttons: ``furniture_html``)."""
 
     document: StoredDocument
     title_html: str
     body_html: str
+    furniture_html: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         record = to_record(self.document)
@@ -211,6 +214,7 @@ class DocumentView:
             "title": self.title_html,
             "title_text": record.pop("title"),
             "body_html": self.body_html,
+            "furniture_html": self.furniture_html,
             **record,
         }
 

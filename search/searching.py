@@ -20,6 +20,7 @@ from typing import Any
 
 from search import engine
 from search.corpus.origin import relative_origin
+from search.document import StoredDocument
 from search.engine import (
     EngineHit,
     EngineResult,
@@ -34,7 +35,7 @@ from search.engine import (
     UnknownLocation,
 )
 from search.highlight import Highlighter, highlight_all, snippet
-from search.metadata import source_label
+from search.metadata import source_label, split_furniture
 from search.notices import ENGLISH as NOTICE_CODES
 from search.notices import Notice
 from search.params import (
@@ -95,10 +96,16 @@ def _hit(reader: IndexReader, found: EngineHit, highlighter: Highlighter) -> Hit
     doc = found.document
 
     def mark(key: tuple[str, str, Highlighter]) -> tuple[str, str]:
-        return highlight_all(doc.title, highlighter), snippet(doc.body, highlighter)
+        return highlight_all(doc.title, highlighter), snippet(article_text(doc), highlighter)
 
     title, text = reader.memo.get(("hit", doc.id, highlighter), mark)
     return Hit(document=doc, title=title, snippet=text, score=found.score)
+
+
+def article_text(doc: StoredDocument) -> str:
+    """The body without the lines of the page around it (date and source lines,
+    captions in Latin script): what a snippet is taken from."""
+    return split_furniture(doc.body)[0] or doc.body
 
 
 def search(index: Index, request: SearchRequest) -> SearchResponse:
@@ -249,9 +256,15 @@ def get_document(
     if corpus is not None and doc.origin:
         doc = dataclasses.replace(doc, origin=relative_origin(doc.origin, corpus))
     highlighter = _highlighter(parse_query(query) if query else None)
-    paragraphs = [p for p in re.split(r"\n\s*\n|\n", doc.body) if p.strip()]
+    text, furniture = split_furniture(doc.body)
+    paragraphs = [p for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
     body_html = "\n".join(f"<p>{highlight_all(p.strip(), highlighter)}</p>" for p in paragraphs)
-    return DocumentView(doc, highlight_all(doc.title, highlighter), body_html)
+    return DocumentView(
+        doc,
+        highlight_all(doc.title, highlighter),
+        body_html,
+        [highlight_all(line, highlighter) for line in furniture],
+    )
 
 
 def more_like_this(index: Index, doc_id: str, limit: int = 5) -> list[dict[str, Any]]:

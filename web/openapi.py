@@ -137,6 +137,12 @@ _DOCUMENT_PROPERTIES: dict[str, Any] = {
     "title": _STRING,
     "title_text": _STRING,
     "body_html": _STRING,
+    "furniture_html": {
+        "type": "array",
+        "items": _STRING,
+        "description": "lines of the page around the article (date and source lines, "
+        "captions), shown apart from body_html",
+    },
     "body": _STRING,
     "date": _DATE,
     "date_source": _NULLABLE_STRING,

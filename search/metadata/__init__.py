@@ -8,7 +8,8 @@ produced it, so ``python -m search metadata`` can explain each decision, and
 "not found" is ``None``: nothing is guessed.
 
 Stages, one module each: ``fold`` (a folded copy of the text for matching),
-``lines`` (which lines are the article), ``title``, ``dates``, ``sources``.
+``lines`` (which lines are the article), ``title``, ``dates``, ``sources``; and
+``furniture``, the lines those rules read that a reader does not want in a snippet.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from search.metadata.dates import DateMatch, extract_date, parse_date
+from search.metadata.furniture import is_furniture, split_furniture
 from search.metadata.sources import (
     SOURCES,
     Outlet,
@@ -42,8 +44,10 @@ __all__ = [
     "extract_metadata",
     "extract_sources",
     "extract_title",
+    "is_furniture",
     "parse_date",
     "source_label",
+    "split_furniture",
 ]
 
 

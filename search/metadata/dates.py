@@ -308,6 +308,12 @@ def _only_dates(text: str, hits: list[DateHit]) -> bool:
     return all(word.casefold() in _FILLER_WORDS for word in _WORD_RE.findall(residue))
 
 
+def is_labelled_date(folded: str) -> bool:
+    """Whether a (folded) line opens with a publication or update label and holds a
+    date (``آخر تحديث: 14:20 - 21 يناير 2024``)."""
+    return bool(_LABEL_RE.match(folded)) and bool(find_dates(folded))
+
+
 def is_date_line(text: str) -> bool:
     """Whether a line is a date and nothing else of substance (valid or not).
 

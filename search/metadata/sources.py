@@ -596,8 +596,9 @@ def _dateline_hits(lines: list[Line], table: SourceTable) -> list[SourceHit]:
 _EARLY_DIGIT = re.compile(r"^\D{0,40}\d")
 
 
-def _furniture(text: str, table: SourceTable) -> bool:
-    """Lines that may follow the last paragraph: labels, tags, buttons, credit lines."""
+def furniture_line(text: str, table: SourceTable) -> bool:
+    """Lines that may follow the last paragraph: labels, tags, buttons, credit lines
+    (``text`` folded)."""
     return bool(
         _LABEL_RE.match(text)
         or _TAGS.match(text)
@@ -623,7 +624,7 @@ def _credit_line(text: str, table: SourceTable) -> list[str]:
 def _closing_hits(lines: list[Line], table: SourceTable) -> list[SourceHit]:
     """A parenthesised list closing the article (furniture after it is looked past)."""
     hits: list[SourceHit] = []
-    content = [ln for ln in lines[1:] if not _furniture(ln.text, table)]
+    content = [ln for ln in lines[1:] if not furniture_line(ln.text, table)]
     for line in content[-2:]:
         whole = _WHOLE_GROUP.match(line.text)
         if whole:
