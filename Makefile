@@ -24,8 +24,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# Test-only tools from npm (axe-core for the accessibility tests), as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 deps: $(VENV)/.runtime
-dev-deps: $(VENV)/.dev
+dev-deps: $(VENV)/.dev node_modules/.installed
 
 # Incremental: only new, changed and deleted corpus files are (re)indexed.
 index: deps

@@ -297,7 +297,7 @@ def test_a_chosen_category_is_checked_and_a_removable_chip(client: FlaskClient, 
     ]
     assert len(chips) == 1, chips
     chip = chips[0]
-    assert chip.get("aria-label") == "إزالة التصنيف"
+    assert chip.get("aria-label") == f"إزالة التصنيف {WATER}"
     assert "category" not in parse_qs(urlsplit(chip["href"]).query)
     # And the results are that category's.
     shown = set()

@@ -165,7 +165,7 @@ def test_the_skip_link_and_suggestions(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
-    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator('.skip-link[href="#main"]')).to_be_focused()
     page.locator("#q").focus()
     page.keyboard.type("الجف")
     expect(page.locator("#q-suggestions option")).to_have_count(1)

@@ -5,8 +5,15 @@
  *   JavaScript the same form submits with its button.
  * - The search box gets completions from /api/suggest in its <datalist>.
  * - The search box follows the URL when results change under it (history, "did you
- *   mean" link), but never while the reader is typing in it.
+ *   mean" link, Enter), but never while the reader is typing in it.
  * - A search is not fetched twice when Enter follows typing.
+ * - Typing makes one history entry per search, not one per pause: the first request
+ *   of a run of typing pushes the address, the next ones replace it (a header tells
+ *   the server, which answers HX-Replace-Url instead of HX-Push-Url).
+ * - After results change, the count is read out (a live region outside the swapped
+ *   block) and the focus stays on the box or link the reader used, or moves to the
+ *   results heading, never to <body>.
+ * - "/" focuses the search box; the arrow keys move between result titles.
  * - On a phone the facet panel starts folded and stays as the reader left it.
  * - Search boxes lose their maxlength: it keeps a form sent without JavaScript within a
  *   URL's length, while htmx posts, so a pasted paragraph reaches the server, which
@@ -72,15 +79,25 @@
   // fetch the same results again and replace the list under the reader's focus. A
   // typing-triggered request for the parameters just requested is dropped.
   var lastRequest = null;
+  var typing = false;  // a run of typing has already made its history entry
+  var lastSubmitted = false;  // the last request was the form's (Enter, the button)
   document.addEventListener("htmx:configRequest", function (event) {
     var detail = event.detail;
     var key = detail.path + "?" + new URLSearchParams(detail.formData || {}).toString();
-    if (detail.elt && detail.elt.id === "q" && key === lastRequest) {
+    var typed = detail.elt && detail.elt.id === "q";
+    if (typed && key === lastRequest) {
       event.preventDefault();
       return;
     }
     lastRequest = key;
+    // Typing after its first request, or Enter ending a run of typing, replaces the
+    // entry that run made; any other change (a box, a link, a new search) pushes.
+    var submitted = detail.elt && detail.elt.id === "search-form";
+    if (typing && (typed || submitted)) detail.headers["X-Naba-History"] = "replace";
+    typing = typed;
+    lastSubmitted = submitted;
   });
+  window.addEventListener("popstate", function () { typing = false; });
 
   // --- keep the search box in step with the URL --------------------------------
   function syncFromUrl(force) {
@@ -91,8 +108,77 @@
     if (exact) exact.checked = params.get("mode") === "exact";
   }
 
-  document.addEventListener("htmx:pushedIntoHistory", function () { syncFromUrl(false); });
+  // After Enter the box shows the search as the server read it (a filter typed in it,
+  // "المصدر:رويترز", became a chip); while typing, it is left alone.
+  function afterHistory() { syncFromUrl(lastSubmitted); }
+  document.addEventListener("htmx:pushedIntoHistory", afterHistory);
+  document.addEventListener("htmx:replacedInHistory", afterHistory);
   document.addEventListener("htmx:historyRestore", function () { syncFromUrl(true); });
+
+  // --- after new results: read the count out, keep the focus -------------------
+  var focusBefore = null;
+
+  function describe(element) {
+    if (!(element instanceof HTMLElement) || !document.getElementById("results")) return null;
+    if (!document.getElementById("results").contains(element)) return null;
+    if (element instanceof HTMLInputElement) {
+      return 'input[name="' + CSS.escape(element.name) + '"][value="' + CSS.escape(element.value) + '"]';
+    }
+    if (element instanceof HTMLAnchorElement) {
+      var label = element.getAttribute("aria-label");
+      if (label) return 'a[aria-label="' + CSS.escape(label) + '"]';
+      var href = element.getAttribute("href");
+      return href ? 'a[href="' + CSS.escape(href) + '"]' : null;
+    }
+    return null;
+  }
+
+  document.addEventListener("htmx:beforeSwap", function () {
+    focusBefore = describe(document.activeElement);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    var results = document.getElementById("results");
+    if (!results || !target || target.id !== "results") return;
+    var heading = document.getElementById("results-heading");
+    var status = document.getElementById("live-status");
+    if (status && heading) status.textContent = heading.textContent.replace(/\s+/g, " ").trim();
+    if (focusBefore) {
+      var again = results.querySelector(focusBefore);
+      if (again) again.focus();
+      else if (heading) heading.focus();
+    } else if (document.activeElement === document.body && heading) {
+      heading.focus();
+    }
+    focusBefore = null;
+  });
+
+  // --- keyboard: "/" to search, arrows between results -------------------------
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var editing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement ||
+      target instanceof HTMLSelectElement || (target instanceof HTMLElement && target.isContentEditable);
+    if (event.key === "/" && !editing) {
+      var box = document.getElementById("q");
+      if (box) {
+        event.preventDefault();
+        box.focus();
+        box.select();
+      }
+      return;
+    }
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && target instanceof HTMLAnchorElement &&
+        target.closest(".hit-title")) {
+      var titles = Array.from(document.querySelectorAll(".hit-title a"));
+      var next = titles[titles.indexOf(target) + (event.key === "ArrowDown" ? 1 : -1)];
+      if (next) {
+        event.preventDefault();
+        next.focus();
+      }
+    }
+  });
 
   // --- long queries -------------------------------------------------------------
   function dropMaxlength() {

@@ -114,6 +114,24 @@ def document(doc_id: str | None = None) -> str:
     return render_template("doc.html", doc=doc.to_dict(), similar=similar, q=q or "", back=back)
 
 
+#: The help page's examples: what to type, and what it finds (each one a search link).
+HELP_EXAMPLES = (
+    ("العلاقات الكورية", "المقالات التي فيها الكلمتان معا؛ ومن أربع كلمات فأكثر، ثلاثة أرباعها"),
+    ('"سد الغدير"', "العبارة كما هي (أو بين «»)"),
+    ("بوتين -لافروف", "مقالات عن بوتين ليس فيها لافروف (أو ‎-\"عبارة\"‎)"),
+    ("لافروف أو جاكرتا", "مقالات فيها إحدى الكلمتين (أو OR)"),
+    ("المصدر:رويترز الجفاف", "الجفاف في أخبار رويترز وحدها، بأي كتابة لاسم المصدر"),
+    ("التاريخ:2023-08 الجفاف", "الجفاف في أغسطس 2023 (أو سنة 2023، أو يوم 2023-08-16)"),
+    ("القسم:مياه", "مقالات قسم بعينه كما تسميه المقالات"),
+)
+
+
+@bp.get("/help", endpoint="help")
+def help_page() -> str:
+    """How to search, with examples to click (linked from the search box)."""
+    return render_template("help.html", examples=HELP_EXAMPLES)
+
+
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
     """Lets browsers add Naba as a search engine, with suggestions as the user types."""

@@ -29,15 +29,19 @@ def render_page(
     """Render ``template`` whole, or only its ``block`` for an htmx request.
 
     ``push_url`` (fragments only) is the canonical URL of the new state, sent as
-    ``HX-Push-Url`` so the address bar shows clean, shareable URLs (no ``from=&to=``).
+    ``HX-Push-Url`` so the address bar shows clean, shareable URLs (no ``from=&to=``);
+    as ``HX-Replace-Url`` when the page asks (``X-Naba-History: replace``: typing goes
+    on, and one history entry is enough for it).
     """
     if is_fragment_request():
         title = render_block(template, "title", **context).strip()  # autoescaped already
         body = render_block(template, block, **context)
         response = make_response(f"<title>{title}</title>\n{body}", status)
         if push_url is not None:
-            response.headers["HX-Push-Url"] = push_url
+            replace = request.headers.get("X-Naba-History") == "replace"
+            response.headers["HX-Replace-Url" if replace else "HX-Push-Url"] = push_url
     else:
         response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
+    response.vary.add("X-Naba-History")
     return response
