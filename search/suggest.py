@@ -7,17 +7,24 @@ folded (برشلونه), a reader expects them as written (برشلونة).
 from __future__ import annotations
 
 from search.analysis import analyze, normalize, strip_marks, word_forms
-from search.engine import Index, IndexReader
+from search.engine import Filters, Index, IndexReader
+from search.query import parse_query
+
+#: Titles offered after the completions of a query of two words or more.
+TITLES = 3
 
 _ARTICLES = frozenset({"ال", "وال", "بال", "فال", "كال", "لل"})
 
 
 def suggest(index: Index, prefix: str, limit: int = 8) -> list[str]:
-    """Completions of the last word typed, from the index vocabulary.
+    """Completions of the last word typed, from the index vocabulary, as whole queries;
+    after two words or more, also the titles of the articles the likeliest completion
+    finds (a reader who types «الطاقة الش» may be after one story).
 
     Each completion starts with exactly what was typed (a browser hides
     suggestions that do not) and goes on as the articles write the word,
-    hamza and ة included, rather than in the folded form the index keeps.
+    hamza and ة included, rather than in the folded form the index keeps. Nothing
+    is completed after a bare article (ال): thousands of words start so.
     """
     words = prefix.split()
     if not words:
@@ -35,7 +42,26 @@ def suggest(index: Index, prefix: str, limit: int = 8) -> list[str]:
         surface = written_form(reader, exact)
         word = surface if surface.startswith(typed) else typed + exact[len(folded) :]
         completions.append(f"{head} {word}".strip())
-    return list(dict.fromkeys(completions))[:limit]
+    completions = list(dict.fromkeys(completions))
+    if not head or not completions:
+        return completions[:limit]
+    titles = [
+        t for t in _titles(reader, completions[0], min(TITLES, limit)) if t not in completions
+    ]
+    return completions[: limit - len(titles)] + titles
+
+
+def _titles(reader: IndexReader, query: str, limit: int) -> list[str]:
+    """The titles of the best articles for ``query``, memoised with the reader."""
+
+    def find(key: tuple[str, str, int]) -> list[str]:
+        parsed = parse_query(key[1])
+        if not parsed.query.groups:
+            return []
+        found = reader.search(parsed.query, Filters(), sort="relevance", offset=0, limit=key[2])
+        return [hit.document.title for hit in found.hits if hit.document.title]
+
+    return reader.memo.get(("titles", query, limit), find)
 
 
 def written_form(reader: IndexReader, exact: str) -> str:

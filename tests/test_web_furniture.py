@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from search.arabic import ARABIC_BLOCK
 from search.metadata import split_furniture
 from search.searching import SearchRequest, open_index, search
 from tests.support import SEEDS, build_index
@@ -53,7 +54,7 @@ def test_no_paragraph_of_the_demo_corpus_is_taken_for_furniture() -> None:
     for path in sorted(Path("corpus/articles").glob("*.txt")):
         _, furniture = split_furniture(path.read_text("utf-8").split("\n", 1)[1])
         # Short lines, or captions in Latin script: never an Arabic paragraph.
-        arabic = [line for line in furniture if re.search("[\u0600-\u06ff]", line)]
+        arabic = [line for line in furniture if re.search(f"[{ARABIC_BLOCK}]", line)]
         assert all(len(line.split()) < 15 for line in arabic), (path, furniture)
 
 

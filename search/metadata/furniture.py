@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from search.arabic import ARABIC_BLOCK
 from search.metadata.dates import is_date_line, is_labelled_date
 from search.metadata.fold import fold_text
 from search.metadata.sources import SOURCES, furniture_line
@@ -20,7 +21,7 @@ from search.metadata.sources import SOURCES, furniture_line
 #: Furniture is short: a longer line is a paragraph, whatever it starts with (and is
 #: not worth the rules' time, on every snippet); a caption in Latin script may be long.
 MAX_FURNITURE_CHARS = 160
-_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARABIC = re.compile(f"[{ARABIC_BLOCK}]")
 _LATIN = re.compile("[A-Za-z]")
 
 

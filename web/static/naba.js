@@ -48,8 +48,10 @@
     completions.forEach(function (completion) {
       var option = document.createElement("option");
       // A completion of the last word becomes a completion of the whole query, so the
-      // browser (which matches options against the whole value) keeps showing it.
-      option.value = completion.indexOf(head) === 0 ? completion : head + completion;
+      // browser (which matches options against the whole value) keeps showing it; a
+      // title is offered as it is.
+      option.value = completion.indexOf(head) === 0 || completion.indexOf(" ") !== -1
+        ? completion : head + completion;
       list.appendChild(option);
     });
   }
@@ -64,9 +66,10 @@
       if (word.length < 2) { list.replaceChildren(); return; }
       if (suggestController) suggestController.abort();
       suggestController = new AbortController();
-      // The last word only: that is what is completed, and a pasted paragraph would
-      // not fit in the URL.
-      var url = input.dataset.suggestUrl + "?q=" + encodeURIComponent(word);
+      // The whole query, for completions of it and titles; a pasted paragraph's last
+      // word only (it would not fit in the URL, and no title starts so).
+      var typed = input.value.length <= 120 ? input.value : word;
+      var url = input.dataset.suggestUrl + "?q=" + encodeURIComponent(typed);
       fetch(url, { signal: suggestController.signal, headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
         .then(function (data) { fillSuggestions(input, list, data.suggestions || []); })
