@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from search import engine
@@ -34,6 +34,7 @@ from search.engine import (
     Sort,
     UnknownLocation,
 )
+from search.exports import EXPORT_FIELDS, csv_lines, export_rows, jsonl_lines
 from search.highlight import Highlighter, highlight_all, snippet
 from search.metadata import source_label, split_furniture
 from search.notices import ENGLISH as NOTICE_CODES
@@ -160,6 +161,27 @@ def _unknown_sources(reader: IndexReader, chosen: Sequence[str]) -> list[Notice]
         for name in chosen
         if name not in known
     ]
+
+
+def hits_of(index: Index, request: SearchRequest, limit: int, chunk: int = 200) -> Iterator[Hit]:
+    """Every match of ``request`` in its order, at most ``limit``, read ``chunk`` hits at
+    a time (exports, feeds): the page window of the site does not apply, and the hits
+    are not memoised (an export would push a thousand popular ones out of the memo)."""
+    reader = index.reader()
+    parsed = parse_query(request.q, mode=request.mode)
+    filters = request.engine_filters(parsed)
+    highlighter = _highlighter(parsed)
+    offset = 0
+    while offset < limit:
+        wanted = min(chunk, limit - offset)
+        result, _ = find(reader, parsed, filters, sort=request.sort, offset=offset, limit=wanted)
+        for found in result.hits:
+            doc = found.document
+            title = highlight_all(doc.title, highlighter)
+            yield Hit(doc, title, snippet(article_text(doc), highlighter), found.score)
+        if len(result.hits) < wanted:
+            return
+        offset += wanted
 
 
 def find(
@@ -293,6 +315,7 @@ def index_servers(index: Index) -> list[dict[str, Any]]:
 
 __all__ = [
     "BOX_FACETS",
+    "EXPORT_FIELDS",
     "FACETS",
     "FILTER_PARAMS",
     "MAX_PER_PAGE",
@@ -312,10 +335,14 @@ __all__ = [
     "SearchRequest",
     "SearchResponse",
     "UnknownLocation",
+    "csv_lines",
+    "export_rows",
     "find",
     "get_document",
+    "hits_of",
     "index_servers",
     "index_stats",
+    "jsonl_lines",
     "more_like_this",
     "open_index",
     "search",

@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_INDEX = str(ROOT / "index")
 DEFAULT_CORPUS = (str(ROOT / "corpus"),)
+#: An export of 10,000 articles is a few megabytes: a list to read, not the archive.
+DEFAULT_EXPORT_MAX = 10_000
 DEFAULT_PROGRESS_SECONDS = 10.0
 DEFAULT_PORT = 8000
 DEFAULT_WORKERS = 2
@@ -189,6 +191,9 @@ class Settings:
     #: ``NABA_PROXIES``: how many reverse proxies in front set ``X-Forwarded-*``, whose
     #: headers are then believed (Werkzeug's ProxyFix); 0 believes none of them.
     proxies: int = 0
+    #: ``NABA_EXPORT_MAX``: the most articles one export (``/search.csv``,
+    #: ``/search.jsonl``, ``query --format csv``) holds.
+    export_max: int = DEFAULT_EXPORT_MAX
 
     @property
     def index_options(self) -> IndexOptions:
@@ -279,5 +284,13 @@ class Settings:
                 int,
                 lambda count: 0 <= count <= 10,
                 "a whole number of proxies from 0 to 10",
+            ),
+            export_max=_number(
+                env,
+                "NABA_EXPORT_MAX",
+                DEFAULT_EXPORT_MAX,
+                int,
+                lambda count: 1 <= count <= 1_000_000,
+                "a whole number of articles from 1 to 1000000",
             ),
         )

@@ -116,7 +116,7 @@ def test_opensearch_urls_follow_the_public_url_not_the_host_header() -> None:
     client = make_app(PUBLIC_URL="https://news.example/naba").test_client()
     xml = client.get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(True)
     urls = re.findall(r'(?:template="|>)(https?://[^"<{?]+)', xml)
-    assert len(urls) == 5
+    assert len(urls) == 6  # the page, the feed, suggestions, itself, the form, the icon
     assert all(url.startswith("https://news.example/naba/") for url in urls), urls
     assert "evil.example" not in xml
 

@@ -56,6 +56,8 @@ def app_config(settings: Settings) -> dict[str, Any]:
         # Reverse proxies whose X-Forwarded-* headers are believed (ProxyFix).
         "PROXIES": settings.proxies,
         "SUGGEST_RATE_LIMIT": settings.suggest_rate_limit,
+        # The most articles one export (/search.csv, /search.jsonl) holds.
+        "EXPORT_MAX": settings.export_max,
         # The widget shows a few results; more belongs on the full search page.
         "EMBED_MAX_LIMIT": 10,
         # A POSTed search (a pasted paragraph) is read up to 1 MiB; larger is a 413.
@@ -107,7 +109,7 @@ def create_app(
     app.jinja_env.lstrip_blocks = True
 
     from web import assets, errors, formatting, limits, live_index, params, security
-    from web.views import api, embed, pages
+    from web.views import api, embed, exports, pages
 
     live_index.init_app(app)
     assets.init_app(app)
@@ -119,4 +121,5 @@ def create_app(
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(exports.bp)
     return app

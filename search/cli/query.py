@@ -1,7 +1,8 @@
 """``python -m search query TEXT``: search from the command line.
 
 ``--json`` prints the same object as the web API's ``GET /api/search``; the
-readable form is for people at a terminal.
+readable form is for people at a terminal. ``--format csv|jsonl`` prints every match
+(up to ``NABA_EXPORT_MAX``), the rows of the site's ``/search.csv`` and ``/search.jsonl``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from search.searching import (
     SearchRequest,
     SearchResponse,
     UnknownLocation,
+    csv_lines,
+    export_rows,
+    jsonl_lines,
     open_index,
     search,
 )
@@ -49,6 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             )
     parser.add_argument("--exact", action="store_true", help="match words exactly, no stemming")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv", "jsonl"),
+        default=None,
+        help="text (a page, readable), json (a page, as the API), or every match "
+        "(up to $NABA_EXPORT_MAX) as csv or jsonl",
+    )
     parser.set_defaults(func=run)
 
 
@@ -62,8 +73,15 @@ def run(args: argparse.Namespace) -> int:
     except (InvalidRequest, IndexMissing, UnknownLocation) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    fmt = args.format or ("json" if args.json else "text")
+    if fmt in ("csv", "jsonl"):
+        rows = export_rows(index, request, settings.export_max)
+        lines = csv_lines(rows, bom=False) if fmt == "csv" else jsonl_lines(rows)
+        for line in lines:
+            sys.stdout.write(line)
+        return 0
     response = search(index, request)
-    if args.json:
+    if fmt == "json":
         print(json.dumps(response.to_dict(), ensure_ascii=False))
     else:
         print_readable(response)

@@ -60,14 +60,14 @@ def test_ticking_a_source_keeps_the_focus_on_its_box(page: Page, base_url: str) 
     box.focus()
     page.keyboard.press("Space")
     expect(page.locator(".active-filters")).to_contain_text("رويترز")
-    page.wait_for_function("document.activeElement.name === 'source'")
+    expect(box).to_be_focused()  # (a locator wait: a polled function would need eval)
     focused = page.evaluate("(e => [e.name, e.value, e.checked])(document.activeElement)")
     assert focused == ["source", "Reuters", True]
     # and a removed chip leaves the focus on the results, not on <body>
     page.locator('a[aria-label="إزالة المصدر رويترز"]').focus()
     page.keyboard.press("Enter")
     expect(page.locator(".active-filters")).to_have_count(0)
-    page.wait_for_function("document.activeElement.id === 'results-heading'")
+    expect(page.locator("#results-heading")).to_be_focused()
 
 
 def test_the_skip_link_reaches_the_results_in_a_few_presses(page: Page, base_url: str) -> None:

@@ -58,6 +58,7 @@
 
   document.addEventListener("input", function (event) {
     var input = event.target;
+    if (input instanceof HTMLInputElement && input.id === "q") synced = null;
     if (!(input instanceof HTMLInputElement) || !input.dataset.suggestUrl || !input.list) return;
     var list = input.list;
     clearTimeout(suggestTimer);
@@ -84,11 +85,14 @@
   var lastRequest = null;
   var typing = false;  // a run of typing has already made its history entry
   var lastSubmitted = false;  // the last request was the form's (Enter, the button)
+  var synced = null;  // what the last forced sync wrote in the box, until the reader types
   document.addEventListener("htmx:configRequest", function (event) {
     var detail = event.detail;
     var key = detail.path + "?" + new URLSearchParams(detail.formData || {}).toString();
     var typed = detail.elt && detail.elt.id === "q";
-    if (typed && key === lastRequest) {
+    if (typed && (key === lastRequest || synced !== null)) {
+      // the same search again, or a pause in typing that Enter's answer already
+      // rewrote in the box (the typing timer fires with the rewritten value)
       event.preventDefault();
       return;
     }
@@ -106,7 +110,10 @@
   function syncFromUrl(force) {
     var params = new URLSearchParams(window.location.search);
     var box = document.getElementById("q");
-    if (box && (force || document.activeElement !== box)) box.value = params.get("q") || "";
+    if (box && (force || document.activeElement !== box)) {
+      box.value = params.get("q") || "";
+      if (force) synced = box.value;
+    }
     var exact = document.querySelector('input[name="mode"][value="exact"]');
     if (exact) exact.checked = params.get("mode") === "exact";
   }
