@@ -31,6 +31,7 @@ ENGLISH: dict[str, str] = {
     "query_cut": "query cut to its first {max} characters",
     "bad_date_filter": "ignored date filter {value!r} (use 2023, 2023-08 or 2023-08-16)",
     "empty_filter": "ignored empty filter {name}:",
+    "bad_hijri_filter": "ignored Hijri month {value!r} (use رمضان 1444 or 1444-09)",
     "too_many_words": "only the first {max} words were used",
     # a filter that matches nothing in this archive
     "unknown_source": "no article in the archive is from {value!r}; its sources include {known}",

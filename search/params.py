@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from search.engine import Filters
-from search.metadata import canonical_source_or_self, source_label
+from search.metadata import canonical_source_or_self, hijri_month, parse_date, source_label
 from search.notices import Notice
 
 
@@ -107,13 +107,32 @@ def _month(value: str) -> str:
 
 
 def _date(name: str) -> Callable[[str], dt.date]:
+    """ISO (``2023-08-16``, what links carry), or a day as readers write it in the date
+    boxes: ``16 أغسطس 2023``, ``١٦/٨/٢٠٢٣``, ``16/08/2023`` (day first)."""
+
     def parse(value: str) -> dt.date:
         try:
-            return dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise InvalidRequest(Notice("invalid_date", {"name": name, "value": value})) from None
+            pass
+        written = parse_date(value) if _FULL_DATE.search(value) else None
+        if written is None:
+            raise InvalidRequest(Notice("invalid_date", {"name": name, "value": value}))
+        return written
 
     return parse
+
+
+#: A day, month and year (a bare year or month is not a day to start or end at).
+_FULL_DATE = re.compile(r"\d\D+\d.*\d|\d{1,2}\s+\D+\s+\d")
+
+
+def _typed_hijri(value: str) -> dict[str, list[Any]]:
+    """``hijri:رمضان 1444``: the Gregorian days of that Hijri month."""
+    found = hijri_month(value)
+    if found is None:
+        raise InvalidRequest(Notice("bad_hijri_filter", {"value": value}))
+    return {"from": [found[0]], "to": [found[1]]}
 
 
 def _whole(name: str) -> Callable[[str], int]:
@@ -212,6 +231,9 @@ PARAMS: tuple[Param, ...] = (
         parse=_date("from"),
         cli="--from",
         metavar="YYYY-MM-DD",
+        # A Hijri month is a range of days: it sets this and ``to``.
+        operators=("hijri", "هجري", "الهجري"),
+        operator=_typed_hijri,
         group="dates",
         bound="from",
         json="from",

@@ -13,6 +13,7 @@ what the web layer calls, and it re-exports what that layer needs.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -46,6 +47,7 @@ from search.params import (
     InvalidRequest,
     facet_filters,
     ordered_counts,
+    parse_values,
 )
 from search.params import FILTERS as FILTER_PARAMS
 from search.query import MAX_QUERY_CHARS, ParsedQuery, parse_query, split_typed
@@ -295,6 +297,30 @@ def more_like_this(index: Index, doc_id: str, limit: int = 5) -> list[dict[str, 
     return [_hit(reader, h, Highlighter()).to_dict() for h in reader.more_like_this(doc_id, limit)]
 
 
+def canonical_date(name: str, value: str) -> str | None:
+    """A ``from``/``to`` value as written in a link (``2023-08-16``), from how a reader
+    typed it in the date boxes (``16 أغسطس 2023``, ``١٦/٨/٢٠٢٣``); ``None`` if unreadable."""
+    try:
+        (day,) = parse_values(name, [value])
+    except InvalidRequest:
+        return None
+    return str(day.isoformat())
+
+
+#: The date panel's quick ranges: label, days before the newest article it starts.
+QUICK_RANGES = (("آخر 24 ساعة", 0), ("آخر أسبوع", 6), ("آخر شهر", 29), ("آخر سنة", 364))
+
+
+def quick_ranges(index: Index) -> list[tuple[str, str]]:
+    """(label, the ``from`` day) of each quick range, counted back from the newest
+    article: in an archive that stopped in 2024, «the last week» is its last week."""
+    reader = index.reader()
+    newest = reader.memo.get(("newest",), lambda _: reader.stats().date_max)
+    if newest is None:
+        return []
+    return [(label, (newest - dt.timedelta(days=back)).isoformat()) for label, back in QUICK_RANGES]
+
+
 def index_stats(index: Index) -> dict[str, Any]:
     stats = index.reader().stats()
     return {
@@ -335,6 +361,7 @@ __all__ = [
     "SearchRequest",
     "SearchResponse",
     "UnknownLocation",
+    "canonical_date",
     "csv_lines",
     "export_rows",
     "find",
@@ -345,6 +372,7 @@ __all__ = [
     "jsonl_lines",
     "more_like_this",
     "open_index",
+    "quick_ranges",
     "search",
     "source_label",
     "split_typed",

@@ -39,7 +39,7 @@ def test_the_web_app_reads_the_same_keys() -> None:
 @pytest.mark.parametrize("operator", sorted(OPERATORS))
 def test_every_operator_sets_its_parameter(operator: str) -> None:
     param = OPERATORS[operator]
-    value = "2023" if param.name == "year" else "رويترز" if param.name == "source" else "صحة"
+    value = {"year": "2023", "source": "رويترز", "from": "1444-09"}.get(param.name, "صحة")
     parsed = parse_query(f"كوريا {operator}:{value}")
     assert parsed.typed.get(param.name), parsed.typed
     assert [c.alternatives[0].text for c in parsed.query.groups] == ["كوريا"]

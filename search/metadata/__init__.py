@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from search.metadata.dates import DateMatch, extract_date, parse_date
+from search.metadata.dates import DateMatch, extract_date, hijri_month, parse_date
 from search.metadata.furniture import is_furniture, split_furniture
 from search.metadata.sources import (
     SOURCES,
@@ -44,6 +44,7 @@ __all__ = [
     "extract_metadata",
     "extract_sources",
     "extract_title",
+    "hijri_month",
     "is_furniture",
     "parse_date",
     "source_label",

@@ -453,6 +453,27 @@ def extract_date(text: str, *, now: dt.date | None = None) -> DateMatch | None:
 _RFC2822 = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
 
 
+def hijri_month(value: str) -> tuple[dt.date, dt.date] | None:
+    """The Gregorian first and last days of a Hijri month written ``رمضان 1444``,
+    ``1444 رمضان``, ``9 1444`` or ``1444-09`` (any digits), else ``None``."""
+    folded = " ".join(fold_text(value).casefold().replace("-", " ").replace("/", " ").split())
+    folded = re.sub(r"\s*(?:هـ|ه)$", "", folded)
+    year_match = re.search(r"(?<!\d)(\d{3,4})(?!\d)", folded)
+    if not year_match:
+        return None
+    rest = (folded[: year_match.start()] + " " + folded[year_match.end() :]).strip()
+    month = _HIJRI.get(rest) or (int(rest) if rest.isdigit() else None)
+    year = int(year_match.group(1))
+    if month is None or not 1 <= month <= 12:
+        return None
+    try:
+        first = Hijri(year, month, 1)
+        start, end = first.to_gregorian(), Hijri(year, month, first.month_length()).to_gregorian()
+        return dt.date(start.year, start.month, start.day), dt.date(end.year, end.month, end.day)
+    except (ValueError, OverflowError):
+        return None
+
+
 def parse_date(value: str, *, now: dt.date | None = None) -> dt.date | None:
     """One date from a structured field (ANT ``TIME``, SaudiNewsNet ``date_extracted``, ISO…).
 

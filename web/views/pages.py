@@ -15,9 +15,11 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from search.searching import (
     InvalidRequest,
     SearchRequest,
+    canonical_date,
     get_document,
     index_stats,
     more_like_this,
+    quick_ranges,
     search,
     split_typed,
 )
@@ -48,15 +50,8 @@ def search_page() -> Response:
     the GET URL of the same state (:func:`url_with`), with the query as it was searched.
     """
     args = request_args()
-    typed_text, typed = split_typed(query_text(args))
-    if typed:
-        # Filters typed in the query (``source:رويترز``) become the page's own: a
-        # ticked box and a removable chip, at the address of that state.
-        current = clean_args(args)
-        changes: dict[str, Any] = {"q": typed_text or None}
-        for name, values in typed.items():
-            kept = [] if name in ("from", "to") else current.get(name, [])
-            changes[name] = list(dict.fromkeys([*kept, *values]))
+    changes = _canonical_changes(args)
+    if changes:
         return redirect(url_with(**changes), 303)
     asked = has_query(args)
     params = search_params(args)
@@ -89,7 +84,29 @@ def search_page() -> Response:
         status = 400
     if not asked:
         context["stats"] = index_stats(get_index())
+    context["quick_ranges"] = quick_ranges(get_index())
     return render_page("search.html", "results", status=status, push_url=push_url, **context)
+
+
+def _canonical_changes(args: Any) -> dict[str, Any]:
+    """What makes this request's address the canonical one of its state: filters typed
+    in the query (``source:رويترز``, ``هجري:1444-09``) moved to parameters, so they show
+    as ticked boxes and removable chips; days typed in the date boxes as readers write
+    them (``16 أغسطس 2023``) as links write them. Empty when the address is canonical."""
+    typed_text, typed = split_typed(query_text(args))
+    current = clean_args(args)
+    changes: dict[str, Any] = {}
+    if typed:
+        changes["q"] = typed_text or None
+        for name, values in typed.items():
+            kept = [] if name in ("from", "to") else current.get(name, [])
+            changes[name] = list(dict.fromkeys([*kept, *values]))
+    for bound in ("from", "to"):
+        written = current.get(bound, [""])[0]
+        day = canonical_date(bound, written) if written and bound not in changes else None
+        if day and day != written:
+            changes[bound] = [day]
+    return changes
 
 
 @bp.get("/doc", endpoint="document_by_query")
@@ -123,6 +140,7 @@ HELP_EXAMPLES = (
     ("المصدر:رويترز الجفاف", "الجفاف في أخبار رويترز وحدها، بأي كتابة لاسم المصدر"),
     ("التاريخ:2023-08 الجفاف", "الجفاف في أغسطس 2023 (أو سنة 2023، أو يوم 2023-08-16)"),
     ("القسم:مياه", "مقالات قسم بعينه كما تسميه المقالات"),
+    ("هجري:«رمضان 1444» الجفاف", "الجفاف في شهر هجري بعينه (أو 1444-09)"),
 )
 
 
