@@ -9,7 +9,7 @@ export NABA_CORPUS ?= corpus
 # Where `make bench-scale` keeps ANT x 10 and its indexes (about 4 GB; reused next time).
 SCALE_DIR ?= .scale
 
-.PHONY: run test lint deps dev-deps index bench bench-scale fuzz eval screenshots postgres postgres-stop clean
+.PHONY: run test lint deps dev-deps index bench bench-scale fuzz eval screenshots postgres postgres-stop clean translations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ test: dev-deps
 	$(PY) -m pytest
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# New or changed interface text into the English catalogue (then translate it by
+# hand; tests/test_i18n.py fails while a message has no English). The app compiles them.
+translations: deps
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i web/translations/messages.pot -d web/translations -l en --no-fuzzy-matching --ignore-obsolete -w 100
+	rm web/translations/messages.pot
 
 lint: dev-deps
 	$(PY) -m ruff check .

@@ -9,10 +9,11 @@ Layout (one obvious place per feature)::
     web/__init__.py     create_app(): config from search.settings, then each init_app()
     web/live_index.py   the open index of this process, `flask reindex`
     web/params.py       query string -> search parameters, and URLs for facet links
-    web/formatting.py   Arabic dates and plurals, safe external links (Jinja filters)
+    web/i18n.py         the interface language (Arabic, or English from ?lang=en)
+    web/formatting.py   dates and plurals, safe external links (Jinja filters)
     web/assets.py       static files with fingerprinted URLs, the vendored htmx
     web/security.py     security headers on every response, CORS for the API
-    web/errors.py       friendly Arabic error pages, JSON errors under /api/
+    web/errors.py       friendly error pages, JSON errors under /api/
     web/views/          blueprints: pages (/, /search, /doc), api (/api/…), embed;
                         render.py decides between a full page and an htmx fragment
     web/__main__.py     `python -m web`: gunicorn for production
@@ -108,11 +109,12 @@ def create_app(
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import assets, errors, formatting, limits, live_index, params, security
+    from web import assets, errors, formatting, i18n, limits, live_index, params, security
     from web.views import api, embed, exports, pages
 
     live_index.init_app(app)
     assets.init_app(app)
+    i18n.init_app(app)
     formatting.init_app(app)
     params.init_app(app)
     security.init_app(app)

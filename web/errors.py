@@ -2,7 +2,7 @@
 
 Under ``/api/`` every error is JSON (``{"error": "…", "code": "invalid_parameter",
 "status": 400}``): the message for people, the code for programs (it never changes
-wording); elsewhere it is an Arabic page in the site's layout, never a stack
+wording); elsewhere it is a page in the site's layout and language, never a stack
 trace. A bad search parameter (the search layer's :class:`InvalidRequest`) is a 400 and
 a missing index a 503 (the server is up, the data is not yet): neither is a 500.
 """
@@ -10,24 +10,29 @@ a missing index a 503 (the server is up, the data is not yet): neither is a 500.
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.searching import IndexMissing, InvalidRequest
+from web.i18n import N_
 from web.views.render import is_fragment_request
 
-#: Arabic headings and explanations for the statuses a reader can meet.
+#: Headings and explanations for the statuses a reader can meet (translated when shown).
 MESSAGES = {
-    400: ("طلب غير صالح", "في عنوان الصفحة قيمة لا نفهمها. عدّل البحث وحاول مرة أخرى."),
-    404: ("الصفحة غير موجودة", "لم نعثر على ما تبحث عنه. ربما حُذف المقال أو تغيّر عنوانه."),
-    405: ("طريقة غير مسموح بها", "هذه الصفحة لا تقبل هذا النوع من الطلبات."),
-    413: ("الطلب أكبر من المسموح", "ما أُرسل أكبر مما يقبله البحث. اختصر النص وحاول مرة أخرى."),
-    414: (
-        "العنوان أطول من المسموح",
-        "عنوان الطلب أطول مما يقبله الخادم. اختصر البحث، أو أرسله في جسم الطلب (POST).",
+    400: (N_("طلب غير صالح"), N_("في عنوان الصفحة قيمة لا نفهمها. عدّل البحث وحاول مرة أخرى.")),
+    404: (N_("الصفحة غير موجودة"), N_("لم نعثر على ما تبحث عنه. ربما حُذف المقال أو تغيّر عنوانه.")),
+    405: (N_("طريقة غير مسموح بها"), N_("هذه الصفحة لا تقبل هذا النوع من الطلبات.")),
+    413: (
+        N_("الطلب أكبر من المسموح"),
+        N_("ما أُرسل أكبر مما يقبله البحث. اختصر النص وحاول مرة أخرى."),
     ),
-    431: ("ترويسات الطلب أكبر من المسموح", "ترويسات الطلب أكبر مما يقبله الخادم."),
-    500: ("حدث خطأ غير متوقع", "حدث خلل من جهتنا أثناء تجهيز الصفحة. حاول مجددًا بعد قليل."),
-    503: ("البحث غير متاح مؤقتًا", "لم يُبنَ فهرس البحث بعد. حاول مجددًا بعد قليل."),
+    414: (
+        N_("العنوان أطول من المسموح"),
+        N_("عنوان الطلب أطول مما يقبله الخادم. اختصر البحث، أو أرسله في جسم الطلب (POST)."),
+    ),
+    431: (N_("ترويسات الطلب أكبر من المسموح"), N_("ترويسات الطلب أكبر مما يقبله الخادم.")),
+    500: (N_("حدث خطأ غير متوقع"), N_("حدث خلل من جهتنا أثناء تجهيز الصفحة. حاول مجددًا بعد قليل.")),
+    503: (N_("البحث غير متاح مؤقتًا"), N_("لم يُبنَ فهرس البحث بعد. حاول مجددًا بعد قليل.")),
 }
 
 
@@ -58,6 +63,7 @@ def error_response(
 ) -> tuple[Response | str, int]:
     """The one place an error becomes a response."""
     title, explanation = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    title, explanation = gettext(title), gettext(explanation)
     if wants_json():
         code = code or CODES.get(status, "server_error" if status >= 500 else "bad_request")
         return jsonify(error=message or title, code=code, status=status), status

@@ -1,9 +1,10 @@
-"""How values look in Arabic: dates, counts, and which links are safe to render.
+"""How values look on the page: dates, counts, source names, and which links are safe.
 
-One form of date everywhere: ``16 أغسطس 2023`` (the month names used in Egypt and most of
-the Arab press, Western digits as in the corpus), with the Umm al-Qura Hijri date beside
-it when it can be computed. Counted nouns follow Arabic grammar (one, two, three to ten,
-eleven and more) rather than a single plural that reads wrong for most numbers.
+One form of date everywhere: ``16 أغسطس 2023`` (CLDR's Arabic month names, those of
+Egypt and most of the Arab press, with Western digits as in the corpus; ``16 August 2023``
+in English), with the Umm al-Qura Hijri date beside it when it can be computed. Counted
+nouns follow Arabic grammar (CLDR's zero, one, two, few, many and other) rather than a
+single plural that reads wrong for most numbers.
 """
 
 from __future__ import annotations
@@ -11,34 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Flask
+from flask_babel import format_date, ngettext
 from hijridate import Gregorian
 
 from search.searching import source_label
+from web.i18n import is_english
 from web.messages import arabic, rule_label
 
-MONTHS = (
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-)
-
-#: (singular, dual, plural for 3-10, accusative singular for 11-99) of the nouns the UI counts.
-NOUNS = {
-    "result": ("نتيجة", "نتيجتان", "نتائج", "نتيجة"),
-    "article": ("مقال", "مقالان", "مقالات", "مقالًا"),
-    "source": ("مصدر", "مصدران", "مصادر", "مصدرًا"),
+#: Each counted noun's forms, as ``ngettext`` calls (the msgids are Arabic's singular
+#: and plural; the Arabic catalogue gives all six CLDR forms, the English one two).
+NOUNS: dict[str, Callable[[int], str]] = {
+    "result": lambda n: ngettext("%(num)s نتيجة", "%(num)s نتائج", n),
+    "article": lambda n: ngettext("%(num)s مقال", "%(num)s مقالات", n),
+    "source": lambda n: ngettext("%(num)s مصدر", "%(num)s مصادر", n),
 }
 
 
@@ -52,16 +43,18 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
         return None
 
 
-def arabic_date(value: str | dt.date | None) -> str:
-    """``2023-08-16`` -> ``16 أغسطس 2023``; unknown dates become an empty string."""
+def long_date(value: str | dt.date | None) -> str:
+    """``2023-08-16`` -> ``16 أغسطس 2023`` (``16 August 2023``); unknown dates become an
+    empty string. Day first in both languages: the order the corpus and its readers use."""
     date = parse_date(value)
     if date is None:
         return ""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    return format_date(date, "d MMMM y")
 
 
 def hijri_date(value: str | dt.date | None) -> str:
-    """``2023-08-16`` -> ``29 محرم 1445 هـ``; empty outside the Umm al-Qura table's range."""
+    """``2023-08-16`` -> ``29 محرم 1445 هـ`` (``29 Muharram 1445 AH``); empty outside
+    the Umm al-Qura table's range."""
     date = parse_date(value)
     if date is None:
         return ""
@@ -69,34 +62,35 @@ def hijri_date(value: str | dt.date | None) -> str:
         hijri = Gregorian(date.year, date.month, date.day).to_hijri()
     except (OverflowError, ValueError):
         return ""
+    if is_english():
+        return f"{hijri.day} {hijri.month_name('en')} {hijri.year} AH"
     return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
 
 
 def month_label(value: str) -> str:
-    """``2023-08`` -> ``أغسطس 2023`` (a month facet's label)."""
+    """``2023-08`` -> ``أغسطس 2023`` (``August 2023``): a month facet's label."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if not match or not 1 <= int(match[2]) <= 12:
         return value
-    return f"{MONTHS[int(match[2]) - 1]} {match[1]}"
+    return format_date(dt.date(int(match[1]), int(match[2]), 1), "MMMM y")
 
 
 def count_noun(number: int, noun: str) -> str:
-    """``1`` -> ``مقال واحد``, ``2`` -> ``مقالان``, ``5`` -> ``5 مقالات``, ``23`` -> ``23 مقالًا``.
+    """``1`` -> ``مقال واحد``, ``2`` -> ``مقالان``, ``5`` -> ``5 مقالات``, ``23`` -> ``23 مقالًا``,
+    ``0`` -> ``لا مقالات`` (in English ``1 article``, ``5 articles``)."""
+    return NOUNS[noun](number)
 
-    Zero reads ``لا نتائج`` ("no results").
-    """
-    one, two, few, many = NOUNS[noun]
-    if number == 0:
-        return f"لا {few}"
-    if number == 1:
-        return f"{one} {'واحدة' if one.endswith('ة') else 'واحد'}"
-    if number == 2:
-        return two
-    if 3 <= number % 100 <= 10:
-        return f"{number} {few}"
-    if 11 <= number % 100 <= 99:
-        return f"{number} {many}"
-    return f"{number} {one}"
+
+def shown_source(name: str) -> str:
+    """A canonical source as the page names it: Arabic readers see its Arabic name
+    (``رويترز``), English readers its canonical one (``Reuters``)."""
+    return name if is_english() else source_label(name)
+
+
+def shown_facet(param: Any, value: str) -> str:
+    """A facet value as its box reads: the parameter table's ``show`` gives the Arabic
+    name (``رويترز``); the English interface shows the canonical value (``Reuters``)."""
+    return value if is_english() else str(param.show(value))
 
 
 def safe_url(value: str | None) -> str | None:
@@ -137,13 +131,14 @@ def visible(value: str | None) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters templates use."""
     app.jinja_env.filters.update(
-        arabic_date=arabic_date,
+        long_date=long_date,
         hijri_date=hijri_date,
         month_label=month_label,
         count_noun=count_noun,
         safe_url=safe_url,
         visible=visible,
-        source_label=source_label,
+        source_label=shown_source,
         arabic=arabic,
         rule_label=rule_label,
     )
+    app.jinja_env.globals.update(shown_facet=shown_facet)

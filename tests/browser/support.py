@@ -30,7 +30,7 @@ from werkzeug.serving import make_server
 from search.indexing import reindex
 from search.searching import SearchRequest, open_index, search
 from tests.support import ROOT
-from web import create_app
+from web import create_app, i18n
 from web.formatting import count_noun
 
 CORPUS = ROOT / "corpus"
@@ -132,6 +132,13 @@ def expected(params: dict[str, Any]) -> dict[str, Any]:
     return search(handle, SearchRequest.from_params(params)).to_dict()
 
 
-def results_phrase(params: dict[str, Any]) -> str:
-    """The heading the search page shows for ``params``: ``18 نتيجة``, ``4 نتائج``…"""
-    return count_noun(expected(params)["total"], "result")
+def results_phrase(params: dict[str, Any], language: str = "ar") -> str:
+    """The heading the search page shows for ``params``: ``18 نتيجة``, ``4 نتائج``…
+    (``18 results`` in English), said by the app's own catalogues."""
+    with _PHRASES.test_request_context(f"/?lang={language}"):
+        return count_noun(expected(params)["total"], "result")
+
+
+#: An app with only the interface languages, to say things as the pages say them.
+_PHRASES = Flask("phrases")
+i18n.init_app(_PHRASES)

@@ -164,8 +164,8 @@ def test_keyboard_only_search(page: Page, base_url: str) -> None:
 def test_the_skip_link_and_suggestions(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     expect(page.locator("#q")).to_be_focused()  # autofocus, then back to the skip links
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Shift+Tab")
+    for _ in ("the language switch", "the site's name", "the skip link"):
+        page.keyboard.press("Shift+Tab")
     expect(page.locator('.skip-link[href="#main"]')).to_be_focused()
     page.locator("#q").focus()
     page.keyboard.type("الجف")

@@ -4,7 +4,8 @@
  *   <script src="https://NABA-HOST/embed.js" async></script>
  *
  * Each [data-naba-search] element gets an iframe showing NABA-HOST/embed with the
- * element's options (data-source, data-theme, data-limit, data-q). The framed page
+ * element's options (data-source, data-theme, data-limit, data-q, data-lang="en" for the
+ * English interface). The framed page
  * reports its height with postMessage; a message is believed only if it comes from
  * Naba's origin (event.origin) and from one of our own iframes (event.source), so no
  * other frame or window on the host page can resize anything.
@@ -15,7 +16,8 @@
   var script = document.currentScript;
   if (!script || !script.src) return;
   var nabaOrigin = new URL(script.src).origin;
-  var OPTIONS = ["source", "theme", "limit", "q"];
+  var OPTIONS = ["source", "theme", "limit", "q", "lang"];
+  var TITLES = { ar: "بحث نبأ", en: "Naba search" };
   var MAX_HEIGHT = 5000;
   var frames = [];
 
@@ -29,7 +31,8 @@
     });
     var frame = document.createElement("iframe");
     frame.src = url.href;
-    frame.title = element.getAttribute("data-title") || "بحث نبأ";
+    frame.title = element.getAttribute("data-title") ||
+      TITLES[element.getAttribute("data-lang")] || TITLES.ar;
     frame.setAttribute("loading", "lazy");
     // The widget needs its scripts and forms; links open the article in a new tab,
     // outside the sandbox. It gets nothing else (no top navigation, no downloads).

@@ -15,6 +15,8 @@
  *   results heading, never to <body>.
  * - "/" focuses the search box; the arrow keys move between result titles.
  * - On a phone the facet panel starts folded and stays as the reader left it.
+ * - The language switch leads to the page the reader is on now, not the one loaded
+ *   (htmx has moved the address since).
  * - Search boxes lose their maxlength: it keeps a form sent without JavaScript within a
  *   URL's length, while htmx posts, so a pasted paragraph reaches the server, which
  *   searches its first part and says so.
@@ -188,6 +190,17 @@
         next.focus();
       }
     }
+  });
+
+  // --- the language switch follows the address ------------------------------------
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest("a[data-language-switch]") : null;
+    if (!link) return;
+    var url = new URL(window.location.href);
+    var language = link.getAttribute("data-language-switch");
+    if (language) url.searchParams.set("lang", language);
+    else url.searchParams.delete("lang");
+    link.href = url.href;
   });
 
   // --- long queries -------------------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask_babel import gettext
 
 from search.searching import (
     SearchRequest,
@@ -23,6 +24,7 @@ from search.searching import (
     search,
     source_label,
 )
+from web.i18n import current_language
 from web.live_index import get_index
 from web.params import doc_url, external_url, query_text, request_args, search_params
 
@@ -31,6 +33,7 @@ bp = Blueprint("exports", __name__)
 #: Entries in a search's feed: the newest matches.
 FEED_ENTRIES = 20
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _request(**overrides: str) -> SearchRequest:
@@ -41,7 +44,7 @@ def _request(**overrides: str) -> SearchRequest:
 
 def _title() -> str:
     q = query_text(request_args())
-    return f"نبأ: «{q}»" if q else "نبأ: أحدث الأخبار"
+    return gettext("نبأ: «%(q)s»", q=q) if q else gettext("نبأ: أحدث الأخبار")
 
 
 @bp.get("/search.atom")
@@ -50,7 +53,7 @@ def atom() -> Response:
     found = search(get_index(), _request(sort="newest", per_page=str(FEED_ENTRIES)))
     state = {k: v for k, v in request_args().lists() if k not in ("page", "sort")}
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "ar"})
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: current_language()})
     page_url = external_url("pages.search", **state)
     dates = [hit.date for hit in found.hits if hit.date]
     _text(feed, "id", page_url)
@@ -59,10 +62,10 @@ def atom() -> Response:
     _link(feed, external_url("exports.atom", **state), "self", "application/atom+xml")
     _link(feed, page_url, "alternate", "text/html")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _text(author, "name", "نبأ")
+    _text(author, "name", gettext("نبأ"))
     _text(feed, "generator", "Naba")
     for hit in found.hits:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry", {XML_LANG: "ar"})  # the article's words
         here = _absolute(doc_url(hit.id))
         _text(entry, "id", here)
         _text(entry, "title", hit.title_text)
@@ -75,7 +78,7 @@ def atom() -> Response:
             _link(entry, here, "related", "text/html")
         for name in hit.sources:
             who = ET.SubElement(entry, f"{{{ATOM}}}author")
-            _text(who, "name", source_label(name))
+            _text(who, "name", name if current_language() == "en" else source_label(name))
         if hit.category:
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": hit.category})
         summary = _text(entry, "summary", hit.snippet)
