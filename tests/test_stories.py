@@ -21,6 +21,7 @@ from search.analysis.stories import (
 )
 from search.corpus import read_corpus
 from search.indexing.stories import StoryItem, shared_shingles, story_groups
+from search.stories import word_diff
 from tests.support import SEEDS
 
 DAY = dt.date(2023, 8, 16)
@@ -132,3 +133,19 @@ def test_the_join_counts_exactly_the_shared_shingles() -> None:
     pairs = set(zip(first.tolist(), second.tolist(), strict=True))
     assert (0, 5) in pairs  # the copy meets its original
     assert story_groups([]) == []
+
+
+def test_a_word_diff_shows_what_a_version_changed_and_ignores_spelling() -> None:
+    old = "قال الرئيس إن الاتفاق سيوقع الأسبوع المقبل في جنيف"
+    new = "قال الرَّئيس ان الاتفاق سيوقع غدا في جنيف <b>"
+    pieces = word_diff(old, new)
+    assert [(p.change, p.text.strip()) for p in pieces] == [
+        ("same", "قال الرَّئيس ان الاتفاق سيوقع"),
+        ("removed", "الأسبوع المقبل"),
+        ("added", "غدا"),
+        ("same", "في جنيف"),
+        ("added", "<b>"),
+    ]
+    assert "".join(p.text for p in pieces if p.change != "removed") == new
+    assert "".join(p.text for p in pieces if p.change == "removed").split() == ["الأسبوع", "المقبل"]
+    assert [p.change for p in word_diff(old, old)] == ["same"]
