@@ -21,6 +21,7 @@ from typing import Any, Literal
 from search.engine import Filters
 from search.metadata import canonical_source_or_self, hijri_month, parse_date, source_label
 from search.notices import Notice
+from search.timeline import CALENDARS, INTERVALS
 
 
 class InvalidRequest(ValueError):
@@ -263,6 +264,22 @@ PARAMS: tuple[Param, ...] = (
         "stemmed | exact (--exact: match words exactly)",
         default="stemmed",
         schema={"type": "string", "enum": list(MODES)},
+    ),
+    Param(
+        "interval",
+        "a timeline's bars: auto (from the date range) | day | week | month | year",
+        default="auto",
+        cli="--interval",
+        metavar="UNIT",
+        schema={"type": "string", "enum": list(INTERVALS)},
+    ),
+    Param(
+        "calendar",
+        "a timeline's months and years: gregorian | hijri (Umm al-Qura)",
+        default="gregorian",
+        cli="--calendar",
+        metavar="NAME",
+        schema={"type": "string", "enum": list(CALENDARS)},
     ),
     Param(
         "per_page",

@@ -30,6 +30,7 @@ from search.params import (
     to_json,
 )
 from search.query import ParsedQuery
+from search.timeline import CALENDARS, INTERVALS, Timeline
 
 DEFAULT_PER_PAGE: int = BY_NAME["per_page"].default
 MAX_PER_PAGE = 50
@@ -48,12 +49,22 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     mode: Mode = "stemmed"
+    #: Count the matches per period too (:mod:`search.timeline`): the page shows it,
+    #: ``/api/timeline`` answers it; other searches do not pay for it.
+    timeline: bool = False
+    #: The timeline's bars (``auto``: chosen from the date range) and calendar.
+    interval: str = "auto"
+    calendar: str = "gregorian"
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
             raise InvalidRequest(Notice("invalid_sort", {"choices": ", ".join(SORTS)}))
         if self.mode not in MODES:
             raise InvalidRequest(Notice("invalid_mode", {"choices": ", ".join(MODES)}))
+        if self.interval not in INTERVALS:
+            raise InvalidRequest(Notice("invalid_interval", {"choices": ", ".join(INTERVALS)}))
+        if self.calendar not in CALENDARS:
+            raise InvalidRequest(Notice("invalid_calendar", {"choices": ", ".join(CALENDARS)}))
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidRequest(Notice("per_page_range", {"max": MAX_PER_PAGE}))
         if self.page < 1:
@@ -65,8 +76,9 @@ class SearchRequest:
             raise InvalidRequest(Notice("dates_reversed"))
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
-        """Build a request from URL-style parameters (a value may be a list)."""
+    def from_params(cls, params: Mapping[str, Any], *, timeline: bool = False) -> SearchRequest:
+        """Build a request from URL-style parameters (a value may be a list); with
+        ``timeline``, one that counts its matches per period too."""
 
         def values(name: str) -> list[str]:
             value = params.get(name)
@@ -92,6 +104,9 @@ class SearchRequest:
             page=one("page"),
             per_page=one("per_page"),
             mode=one("mode"),
+            timeline=timeline,
+            interval=one("interval"),
+            calendar=one("calendar"),
         )
 
     def all_filters(self, parsed: ParsedQuery) -> dict[str, tuple[Any, ...]]:
@@ -171,6 +186,8 @@ class SearchResponse:
     suggestion: str | None = None
     warnings: list[Notice] = field(default_factory=list)
     relaxed: bool = False
+    #: The matches per period, when the request asked (else left out of ``to_dict``).
+    timeline: Timeline | None = None
 
     @property
     def pages(self) -> int:
@@ -193,6 +210,7 @@ class SearchResponse:
             "warnings": [str(notice) for notice in self.warnings],
             "notices": [notice.to_dict() for notice in self.warnings],
             "relaxed": self.relaxed,
+            **({"timeline": self.timeline.to_dict()} if self.timeline is not None else {}),
         }
 
 

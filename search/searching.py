@@ -12,6 +12,7 @@ what the web layer calls, and it re-exports what that layer needs.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import os
@@ -23,6 +24,7 @@ from search import engine
 from search.corpus.origin import relative_origin
 from search.document import StoredDocument
 from search.engine import (
+    DAY_FACET,
     EngineHit,
     EngineResult,
     FacetSpec,
@@ -60,6 +62,7 @@ from search.request import (
     SearchResponse,
 )
 from search.suggest import suggest, written_form
+from search.timeline import CALENDARS, INTERVALS, Bucket, Timeline, build_timeline
 
 # "Did you mean" is offered when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
@@ -116,6 +119,9 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
     reader = index.reader()
     parsed = parse_query(request.q, mode=request.mode)
     filters = request.engine_filters(parsed)
+    counted: dict[str, Filters] = facet_filters(filters)
+    if request.timeline:
+        counted[DAY_FACET] = filters
     result, relaxed = find(
         reader,
         parsed,
@@ -123,8 +129,9 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         sort=request.sort,
         offset=(request.page - 1) * request.per_page,
         limit=request.per_page,
-        facets=FacetSpec(facet_filters(filters)),
+        facets=FacetSpec(counted),
     )
+    days = result.facets.pop(DAY_FACET, None)
     highlighter = _highlighter(parsed)
     suggestion = None
     if (relaxed or result.total < SUGGEST_BELOW) and parsed.words:
@@ -143,7 +150,67 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         suggestion=suggestion,
         warnings=[*parsed.warnings, *_unknown_sources(reader, filters.values.get("sources", ()))],
         relaxed=relaxed,
+        timeline=_timeline(reader, request, filters, days) if days is not None else None,
     )
+
+
+def timeline(index: Index, request: SearchRequest) -> dict[str, Any]:
+    """``request``'s matches per period, without a page of hits (``/api/timeline``,
+    ``query --timeline``'s member): the engine counts, no article is read. The object
+    says what was counted (the query, the filters in force, whether it was relaxed to
+    any word) beside ``total`` and ``timeline``."""
+    reader = index.reader()
+    parsed = parse_query(request.q, mode=request.mode)
+    filters = request.engine_filters(parsed)
+    result, relaxed = find(
+        reader,
+        parsed,
+        filters,
+        sort="relevance",
+        offset=0,
+        limit=0,
+        facets=FacetSpec({DAY_FACET: filters}),
+    )
+    counted = _timeline(reader, request, filters, result.facets.get(DAY_FACET, {}))
+    return {
+        "query": request.q,
+        "total": result.total,
+        "filters": request.filters_dict(parsed),
+        "relaxed": relaxed,
+        "timeline": counted.to_dict(),
+    }
+
+
+def _timeline(
+    reader: IndexReader, request: SearchRequest, filters: Filters, days: dict[str, int]
+) -> Timeline:
+    """The ``day`` counts as periods over the range the filters chose (their date range,
+    or the span of their years and months), within the archive's first and last day."""
+    starts = [filters.date_from] if filters.date_from else []
+    ends = [filters.date_to] if filters.date_to else []
+    # A year 0000 or a month 0000-01 is a valid filter that finds nothing, and no date.
+    years = sorted(int(y) for y in filters["year"] if 1 <= int(y) <= dt.MAXYEAR)
+    months = sorted(m for m in filters["month"] if 1 <= int(m[:4]) <= dt.MAXYEAR)
+    if years:
+        starts.append(dt.date(years[0], 1, 1))
+        ends.append(dt.date(years[-1], 12, 31))
+    if months:
+        starts.append(dt.date.fromisoformat(f"{months[0]}-01"))
+        ends.append(_month_end(dt.date.fromisoformat(f"{months[-1]}-01")))
+    stats = reader.memo.get(("archive days",), lambda _: reader.stats())
+    return build_timeline(
+        days,
+        start=max(starts, default=None),
+        end=min(ends, default=None),
+        archive=(stats.date_min, stats.date_max),
+        interval=request.interval,
+        calendar=request.calendar,
+    )
+
+
+def _month_end(first: dt.date) -> dt.date:
+    """The last day of the month that starts on ``first``."""
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 #: Sources a notice about an unknown one names, the largest first.
@@ -341,14 +408,17 @@ def index_servers(index: Index) -> list[dict[str, Any]]:
 
 __all__ = [
     "BOX_FACETS",
+    "CALENDARS",
     "EXPORT_FIELDS",
     "FACETS",
     "FILTER_PARAMS",
+    "INTERVALS",
     "MAX_PER_PAGE",
     "MAX_QUERY_CHARS",
     "MAX_RESULT_WINDOW",
     "NOTICE_CODES",
     "PARAMS",
+    "Bucket",
     "DocumentView",
     "Filters",
     "Hit",
@@ -360,6 +430,7 @@ __all__ = [
     "Notice",
     "SearchRequest",
     "SearchResponse",
+    "Timeline",
     "UnknownLocation",
     "canonical_date",
     "csv_lines",
@@ -377,4 +448,5 @@ __all__ = [
     "source_label",
     "split_typed",
     "suggest",
+    "timeline",
 ]

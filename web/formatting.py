@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Flask
-from flask_babel import format_date, ngettext
-from hijridate import Gregorian
+from flask_babel import format_date, gettext, ngettext
+from hijridate import Gregorian, Hijri
 
 from search.searching import source_label
 from web.i18n import is_english
@@ -70,9 +70,39 @@ def hijri_date(value: str | dt.date | None) -> str:
 def month_label(value: str) -> str:
     """``2023-08`` -> ``أغسطس 2023`` (``August 2023``): a month facet's label."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", value)
-    if not match or not 1 <= int(match[2]) <= 12:
+    # A month 0000-01 is a valid filter (it finds nothing) but no date: a 500 before this.
+    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
         return value
     return format_date(dt.date(int(match[1]), int(match[2]), 1), "MMMM y")
+
+
+def hijri_month_label(value: str) -> str:
+    """``1445-02`` -> ``صفر 1445 هـ`` (``Safar 1445 AH``): a Hijri month bar's label."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if not match or not 1 <= int(match[2]) <= 12:
+        return value
+    name = Hijri(int(match[1]), int(match[2]), 1, validate=False).month_name(
+        "en" if is_english() else "ar"
+    )
+    return f"{name} {match[1]} AH" if is_english() else f"{name} {match[1]} هـ"
+
+
+def period_label(bucket: Mapping[str, Any], interval: str, calendar: str) -> str:
+    """What a timeline bar stands for, as its link and its table row name it: the day,
+    the week's first and last days, the month or the year (Hijri ones with
+    ``calendar=hijri``; a day's or a week's Hijri dates beside the Gregorian ones)."""
+    start, end, period = bucket["start"], bucket["end"], bucket["period"]
+    hijri = calendar == "hijri"
+    if interval == "day":
+        shown = long_date(start)
+        return f"{shown} ({hijri_date(start)})" if hijri and hijri_date(start) else shown
+    if interval == "week":
+        if hijri and hijri_date(start) and hijri_date(end):
+            return gettext("من %(start)s إلى %(end)s", start=hijri_date(start), end=hijri_date(end))
+        return gettext("من %(start)s إلى %(end)s", start=long_date(start), end=long_date(end))
+    if interval == "month":
+        return hijri_month_label(period) if hijri else month_label(period)
+    return gettext("%(year)s هـ", year=period) if hijri else period
 
 
 def count_noun(number: int, noun: str) -> str:
@@ -134,6 +164,7 @@ def init_app(app: Flask) -> None:
         long_date=long_date,
         hijri_date=hijri_date,
         month_label=month_label,
+        hijri_month_label=hijri_month_label,
         count_noun=count_noun,
         safe_url=safe_url,
         visible=visible,
@@ -141,4 +172,4 @@ def init_app(app: Flask) -> None:
         arabic=arabic,
         rule_label=rule_label,
     )
-    app.jinja_env.globals.update(shown_facet=shown_facet)
+    app.jinja_env.globals.update(shown_facet=shown_facet, period_label=period_label)

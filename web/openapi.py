@@ -111,6 +111,8 @@ def _search_response() -> dict[str, Any]:
             "warnings": {"type": "array", "items": _STRING},
             "notices": {"type": "array", "items": NOTICE},
             "relaxed": {"type": "boolean"},
+            # Only in ``python -m search query --timeline --json``'s object.
+            "timeline": {"$ref": "#/components/schemas/Timeline"},
         },
         "additionalProperties": False,
     }
@@ -175,6 +177,48 @@ STATS = {
 }
 
 
+_BUCKET = {
+    "type": "object",
+    "required": ["period", "start", "end", "count"],
+    "properties": {
+        "period": {
+            **_STRING,
+            "description": "2023-08-16, 2023-W33, 2023-08 or 2023 (Hijri: 1445-02, 1445)",
+        },
+        "start": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date", "description": "inclusive"},
+        "count": {"type": "integer", "minimum": 0},
+    },
+    "additionalProperties": False,
+}
+TIMELINE = {
+    "type": "object",
+    "required": ["interval", "calendar", "undated", "buckets"],
+    "properties": {
+        "interval": {"type": "string", "enum": ["day", "week", "month", "year"]},
+        "calendar": {"type": "string", "enum": ["gregorian", "hijri"]},
+        "undated": {"type": "integer", "minimum": 0},
+        "buckets": {"type": "array", "items": _BUCKET, "description": "oldest first"},
+    },
+    "additionalProperties": False,
+}
+
+
+def _timeline_response() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["query", "total", "filters", "relaxed", "timeline"],
+        "properties": {
+            "query": _STRING,
+            "total": {"type": "integer", "minimum": 0},
+            "filters": _filters(),
+            "relaxed": {"type": "boolean"},
+            "timeline": {"$ref": "#/components/schemas/Timeline"},
+        },
+        "additionalProperties": False,
+    }
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -225,6 +269,10 @@ def description() -> dict[str, Any]:
         "200": _json({"$ref": "#/components/schemas/SearchResponse"}, "results"),
         **_errors(),
     }
+    timeline_responses = {
+        "200": _json({"$ref": "#/components/schemas/TimelineResponse"}, "counts per period"),
+        **_errors(),
+    }
     document = {
         "get": {
             "summary": "One article",
@@ -266,6 +314,24 @@ def description() -> dict[str, Any]:
                         },
                     },
                     "responses": search_responses,
+                },
+            },
+            "/api/timeline": {
+                "get": {
+                    "summary": "A search's matches per day, week, month or year",
+                    "parameters": _query_parameters(),
+                    "responses": timeline_responses,
+                },
+                "post": {
+                    "summary": "The same, with the parameters in the body (long queries)",
+                    "requestBody": {
+                        "required": False,
+                        "content": {
+                            "application/json": {"schema": _body_schema()},
+                            "application/x-www-form-urlencoded": {"schema": _body_schema()},
+                        },
+                    },
+                    "responses": timeline_responses,
                 },
             },
             "/api/doc/{id}": {
@@ -355,6 +421,8 @@ def description() -> dict[str, Any]:
                 "Error": ERROR,
                 "Hit": HIT,
                 "SearchResponse": _search_response(),
+                "Timeline": TIMELINE,
+                "TimelineResponse": _timeline_response(),
                 "Document": DOCUMENT,
                 "Stats": STATS,
             },

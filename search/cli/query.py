@@ -19,6 +19,7 @@ from search.searching import (
     InvalidRequest,
     SearchRequest,
     SearchResponse,
+    Timeline,
     UnknownLocation,
     csv_lines,
     export_rows,
@@ -52,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                 help=param.help,
             )
     parser.add_argument("--exact", action="store_true", help="match words exactly, no stemming")
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="count the matches per period too (--interval, --calendar): a timeline "
+        "member in --json, a line per period in text",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--format",
@@ -68,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     params.update(q=args.text, mode="exact" if args.exact else "stemmed")
     settings = Settings.from_env()
     try:
-        request = SearchRequest.from_params(params)
+        request = SearchRequest.from_params(params, timeline=args.timeline)
         index = open_index(args.index or settings.index, settings.index_options)
     except (InvalidRequest, IndexMissing, UnknownLocation) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -111,3 +118,16 @@ def print_readable(response: SearchResponse) -> None:
         if counts:
             shown = ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10])
             print(f"\n{name}: {shown}")
+    if response.timeline is not None:
+        print_timeline(response.timeline)
+
+
+def print_timeline(timeline: Timeline, width: int = 40) -> None:
+    """A line per period, its bar scaled to the busiest one, then the undated count."""
+    print(f"\ntimeline ({timeline.interval}, {timeline.calendar}):")
+    highest = timeline.highest or 1
+    for bucket in timeline.buckets:
+        bar = "█" * round(bucket.count / highest * width)
+        print(f"  {bucket.period:>10}  {bucket.count:>6}  {bar}")
+    if timeline.undated:
+        print(f"  {'undated':>10}  {timeline.undated:>6}")

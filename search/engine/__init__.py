@@ -15,7 +15,9 @@ import re
 from collections.abc import Callable
 
 from .base import (
+    DAY_FACET,
     DEFAULT_CACHE_MB,
+    UNDATED,
     Clause,
     EngineHit,
     EngineQuery,
@@ -121,8 +123,10 @@ def comparison_query_words(forms: object, text: str) -> list[tuple[str, bool]]:
 
 
 __all__ = [
+    "DAY_FACET",
     "DEFAULT_CACHE_MB",
     "ENGINES",
+    "UNDATED",
     "Clause",
     "EngineHit",
     "EngineQuery",

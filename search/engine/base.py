@@ -155,9 +155,19 @@ class EngineQuery:
     mode: Mode = "stemmed"
 
 
+#: The facet of matches per publication day (``2023-08-16`` -> count), for timelines:
+#: no parameter filters it, and a search counts it only when asked (it is the one facet
+#: with as many values as the archive has days).
+DAY_FACET = "day"
+#: The ``day`` facet's key for the matches without a date (shown apart, not as a day).
+UNDATED = "undated"
+
+
 @dataclass(frozen=True, slots=True)
 class FacetSpec:
-    """Which facets to count, each under its own filters (the others', not its own)."""
+    """Which facets to count, each under its own filters (the others', not its own).
+
+    Besides the facets of :data:`search.params.FACETS`, :data:`DAY_FACET`."""
 
     counts: Mapping[str, Filters] = field(default_factory=dict)
 

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .base import Filters
+from .base import DAY_FACET, Filters
+from .counting import day_counts
 from .ranking import LENGTHS
 
 LENGTHS_ARRAY = np.array(LENGTHS, np.int64)
@@ -175,6 +176,8 @@ class Candidates:
 
     def counts(self, facet: str, rows: np.ndarray) -> dict[str, int]:
         """How many of the candidates ``rows`` (a mask) hold each value of ``facet``."""
+        if facet == DAY_FACET:
+            return day_counts(self.ordinal[rows])
         if facet == "sources":
             labels = self.columns.labels["sources"]
             found = np.bincount(self.source_code[rows[self.source_row]], minlength=len(labels))

@@ -34,6 +34,7 @@ from search.analysis.spelling import one_edit_variants
 from search.document import StoredDocument, from_record
 
 from .base import (
+    DAY_FACET,
     Clause,
     EngineHit,
     EngineQuery,
@@ -64,7 +65,7 @@ _STORED = (
 #: document not deleted since.
 EXAMPLE_SEGMENTS = 4
 #: The facets this engine counts (:mod:`.postgres_columns`).
-_FACETS = frozenset({"sources", "year", "month", "category"})
+_FACETS = frozenset({"sources", "year", "month", "category", DAY_FACET})
 
 
 def _lexeme(text: str, label: str = "") -> str:

@@ -43,6 +43,7 @@ from search.document import Document, StoredDocument, from_record, to_record
 from . import whoosh_arrays as arrays
 from . import whoosh_store as store
 from .base import (
+    DAY_FACET,
     DEFAULT_CACHE_MB,
     Clause,
     EngineHit,
@@ -55,6 +56,7 @@ from .base import (
     Phrase,
     Sort,
 )
+from .counting import day_counts
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
 from .whoosh_analysis import exact_analyzer, stemmed_analyzer
 from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
@@ -458,11 +460,14 @@ class WhooshEngine:
         """Each facet counted over the matches under its own filters (the other facets')."""
         out: dict[str, dict[str, int]] = {}
         for facet, filters in spec.counts.items():
-            if facet not in snap.facets:
+            if facet not in snap.facets and facet != DAY_FACET:
                 continue
             restriction = snap.restrict(filters)
             base = matched if restriction is None else matched & restriction
-            out[facet] = snap.facets[facet].count(base)
+            if facet == DAY_FACET:
+                out[facet] = day_counts(snap.ordinal[base])
+            else:
+                out[facet] = snap.facets[facet].count(base)
         return out
 
     @_reading

@@ -23,6 +23,7 @@ PAGES = {
     "error": "/search?q=x&month=2023-13",
     "notices": "/search?q=" + quote("الجفاف date:2023-99"),
     "page-two": "/search?page=2",
+    "timeline-hijri-undated": "/search?q=" + quote("الخط") + "&calendar=hijri&interval=year",
     "article": "/doc/articles/2023-water-drought-04.txt?q=" + quote("الجفاف"),
     "saved-page": "/doc/pages/2024-water-pipeline-01.html",
     "help": "/help",

@@ -20,6 +20,7 @@ from search.searching import (
     index_stats,
     search,
     suggest,
+    timeline,
 )
 from web import openapi
 from web.live_index import get_index
@@ -37,6 +38,14 @@ def api_search() -> Response:
     too long for a URL."""
     request_ = SearchRequest.from_params(search_params(request_args()))
     return jsonify(search(get_index(), request_).to_dict())
+
+
+@bp.route("/api/timeline", methods=["GET", "POST"])
+def api_timeline() -> Response:
+    """A search's matches per day, week, month or year (``interval``, ``calendar``), and
+    those without a date apart: the search page's timeline, without the hits."""
+    request_ = SearchRequest.from_params(search_params(request_args()))
+    return jsonify(timeline(get_index(), request_))
 
 
 @bp.get("/api/doc", endpoint="api_document_by_query")

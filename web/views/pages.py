@@ -70,7 +70,8 @@ def search_page() -> Response:
     }
     status, push_url = 200, url_with()
     try:
-        found = search(get_index(), SearchRequest.from_params(params))
+        # The timeline (matches per period) is drawn for searches, not the welcome page.
+        found = search(get_index(), SearchRequest.from_params(params, timeline=asked))
         if found.total and found.page > found.pages:
             # A page past the end (an old link, a shrunk archive, a typed number): the
             # last page, at its own address, rather than a count over no results.
@@ -78,7 +79,7 @@ def search_page() -> Response:
             if not is_fragment_request():
                 return redirect(push_url)
             params["page"] = str(found.pages)
-            found = search(get_index(), SearchRequest.from_params(params))
+            found = search(get_index(), SearchRequest.from_params(params, timeline=asked))
         context["response"] = found.to_dict()
     except InvalidRequest as error:
         context["error"] = error.notice
