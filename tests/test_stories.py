@@ -14,13 +14,14 @@ import numpy as np
 
 from search.analysis.stories import (
     MIN_SHINGLES,
+    StoryText,
     boilerplate,
     one_story,
     story_shingles,
     story_text,
 )
 from search.corpus import read_corpus
-from search.indexing.stories import StoryItem, shared_shingles, story_groups
+from search.indexing.stories import StoryItem, regroup, shared_shingles, story_groups
 from search.stories import word_diff
 from tests.support import SEEDS
 
@@ -149,3 +150,30 @@ def test_a_word_diff_shows_what_a_version_changed_and_ignores_spelling() -> None
     assert "".join(p.text for p in pieces if p.change != "removed") == new
     assert "".join(p.text for p in pieces if p.change == "removed").split() == ["الأسبوع", "المقبل"]
     assert [p.change for p in word_diff(old, old)] == ["same"]
+
+
+def test_a_story_text_survives_the_round_trip_through_bytes() -> None:
+    for body in [*seeds().values(), "", "كلمة"]:
+        text = story_text(body)
+        back = StoryText.from_bytes(text.to_bytes())
+        assert np.array_equal(back.shingles, text.shingles)
+        assert np.array_equal(back.starts, text.starts)
+        assert np.array_equal(back.keys, text.keys)
+        assert np.array_equal(back.without(), text.without())
+
+
+def test_regrouping_an_index_finds_copies_across_outlets_and_leaves_teasers_out() -> None:
+    bodies = seeds()
+    teaser = "اقرأ أيضا: الأمم المتحدة تدعو إلى وقف فوري لإطلاق النار في المدينة المحاصرة وحولها"
+    story = bodies["000_b31131a2f6f79b88.txt"]
+    others = [b for name, b in bodies.items() if name != "000_b31131a2f6f79b88.txt"]
+    # One outlet appends the same teasers to three unrelated short briefs: not a story.
+    briefs = [f"{p}\n{teaser}\n{teaser} 2\n{teaser} 3" for p in (o[:150] for o in others[:3])]
+    articles = [
+        ("reuters/1", DAY, "Reuters", story),
+        ("aljazeera/7", DAY + dt.timedelta(days=1), "Al Jazeera", edited(story)),
+        *[(f"cnn/{n}", DAY, "CNN", brief) for n, brief in enumerate(briefs)],
+        ("afp/2", DAY, "AFP", others[3]),
+    ]
+    groups = regroup((i, d, s, story_text(b).to_bytes()) for i, d, s, b in articles)
+    assert groups == {"reuters/1": "reuters/1", "aljazeera/7": "reuters/1"}

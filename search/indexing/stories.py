@@ -16,12 +16,12 @@ flash inside its full copy (Jaccard 0.1) let through most of the archive as cand
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from search.analysis.stories import one_story
+from search.analysis.stories import StoryText, boilerplate, one_story
 
 #: Copies appear within days of each other; further apart, shared text is background.
 WINDOW_DAYS = 3
@@ -95,3 +95,29 @@ def story_groups(items: Sequence[StoryItem]) -> list[str]:
 def _first(item: StoryItem) -> tuple[int, str]:
     """Who published first: the earliest date (undated last), then the smallest id."""
     return (item.date.toordinal() if item.date else 10**7, item.id)
+
+
+def regroup(articles: Iterable[tuple[str, dt.date | None, str, bytes]]) -> dict[str, str]:
+    """The story groups of a whole index, from each article's (id, date, first source,
+    stored :class:`~search.analysis.stories.StoryText`): ``{id: the group's first
+    article}`` for every article in a group of two or more (the rest are stories of
+    their own). Boilerplate is counted anew each time: it is a property of the archive,
+    not of one article."""
+    ids: list[str] = []
+    dates: list[dt.date | None] = []
+    texts: list[tuple[str, StoryText]] = []
+    for doc_id, date, source, data in articles:
+        ids.append(doc_id)
+        dates.append(date)
+        texts.append((source, StoryText.from_bytes(data)))
+    common = boilerplate(texts)
+    items = [
+        StoryItem(doc_id, date, text.without(common))
+        for doc_id, date, (_, text) in zip(ids, dates, texts, strict=True)
+    ]
+    del texts
+    groups = story_groups(items)
+    sizes: dict[str, int] = {}
+    for group in groups:
+        sizes[group] = sizes.get(group, 0) + 1
+    return {item.id: group for item, group in zip(items, groups, strict=True) if sizes[group] > 1}
