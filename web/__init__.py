@@ -9,6 +9,7 @@ Layout (one obvious place per feature)::
     web/__init__.py     create_app(): config from search.settings, then each init_app()
     web/live_index.py   the open index of this process, `flask reindex`
     web/params.py       query string -> search parameters, and URLs for facet links
+    web/timeline.py     a search's timeline as bars to draw (places, names, links)
     web/i18n.py         the interface language (Arabic, or English from ?lang=en)
     web/formatting.py   dates and plurals, safe external links (Jinja filters)
     web/assets.py       static files with fingerprinted URLs, the vendored htmx
@@ -109,7 +110,7 @@ def create_app(
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import assets, errors, formatting, i18n, limits, live_index, params, security
+    from web import assets, errors, formatting, i18n, limits, live_index, params, security, timeline
     from web.views import api, embed, exports, pages
 
     live_index.init_app(app)
@@ -117,6 +118,7 @@ def create_app(
     i18n.init_app(app)
     formatting.init_app(app)
     params.init_app(app)
+    timeline.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     limits.init_app(app)  # after errors: its 429 handler is the more specific one

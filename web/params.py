@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, abort, current_app, request, url_for
+from flask import Flask, abort, current_app, g, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from search.searching import BOX_FACETS, FILTER_PARAMS, MAX_QUERY_CHARS, PARAMS
@@ -123,12 +123,18 @@ def url_with(endpoint: str = "pages.search", **changes: Any) -> str:
 
 def search_state() -> dict[str, list[str]]:
     """The current search as link parameters: what a result's link carries, so that
-    the article's «back» link returns to the same results (filters, sort, page)."""
-    args = request_args()
-    current = clean_args(args)
-    if "q" in current:
-        current["q"] = [query_text(args)]
-    return current
+    the article's «back» link returns to the same results (filters, sort, page).
+
+    Worked out once per request (a page builds hundreds of links from it: facets,
+    pages, a timeline's bars); callers get their own copy."""
+    state = g.get("naba_search_state")
+    if state is None:
+        args = request_args()
+        state = clean_args(args)
+        if "q" in state:
+            state["q"] = [query_text(args)]
+        g.naba_search_state = state
+    return {key: list(values) for key, values in state.items()}
 
 
 def doc_url(doc_id: str, endpoint: str = "pages.document", **values: Any) -> str:
