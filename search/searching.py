@@ -61,6 +61,7 @@ from search.request import (
     SearchRequest,
     SearchResponse,
 )
+from search.stories import compare_versions, story_versions, word_diff
 from search.suggest import suggest, written_form
 from search.timeline import CALENDARS, INTERVALS, Bucket, Timeline, build_timeline
 
@@ -433,6 +434,7 @@ __all__ = [
     "Timeline",
     "UnknownLocation",
     "canonical_date",
+    "compare_versions",
     "csv_lines",
     "export_rows",
     "find",
@@ -447,6 +449,8 @@ __all__ = [
     "search",
     "source_label",
     "split_typed",
+    "story_versions",
     "suggest",
     "timeline",
+    "word_diff",
 ]

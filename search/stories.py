@@ -11,9 +11,52 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from search.analysis import word_forms
+from search.engine import STORY_FACET, EngineQuery, Filters, Index
+
+#: The most versions an article page lists (a story republished more is rare).
+MAX_VERSIONS = 50
+
+
+def story_versions(index: Index, doc_id: str) -> list[dict[str, Any]]:
+    """Every version of ``doc_id``'s story (itself included), oldest first: who
+    published first, then who followed. Empty when the article is a story of its own."""
+    reader = index.reader()
+    story = reader.story_of(doc_id)
+    if story is None:
+        return []
+    found = reader.search(
+        EngineQuery(),
+        Filters({STORY_FACET: (story,)}),
+        sort="oldest",
+        offset=0,
+        limit=MAX_VERSIONS,
+    )
+    return [
+        {
+            "id": hit.document.id,
+            "title": hit.document.title,
+            "date": hit.document.date.isoformat() if hit.document.date else None,
+            "sources": list(hit.document.sources),
+        }
+        for hit in found.hits
+    ]
+
+
+def compare_versions(index: Index, doc_id: str, other_id: str) -> list[dict[str, str]] | None:
+    """What ``doc_id``'s text changed against ``other_id``'s, word by word (the pieces of
+    :func:`word_diff` as dicts); ``None`` unless both are versions of one story."""
+    reader = index.reader()
+    story = reader.story_of(doc_id)
+    if story is None or other_id == doc_id or reader.story_of(other_id) != story:
+        return None
+    doc, other = reader.get(doc_id), reader.get(other_id)
+    if doc is None or other is None:
+        return None
+    return [piece.to_dict() for piece in word_diff(other.body, doc.body)]
+
 
 #: A word, or the spaces and punctuation before the next one (kept, so the text reads
 #: as written).

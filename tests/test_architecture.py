@@ -325,7 +325,7 @@ def test_an_unknown_scheme_is_refused_with_its_name() -> None:
 
 def test_a_folder_opens_as_an_index_as_str_and_as_path(demo_index: Path) -> None:
     expected = sum(1 for _ in read_corpus([CORPUS]))
-    assert expected == 55  # the demo corpus (corpus/README.md)
+    assert expected == 57  # the demo corpus (corpus/README.md)
     for location in (demo_index, str(demo_index)):
         index = open_index(location)
         try:

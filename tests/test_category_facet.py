@@ -32,7 +32,7 @@ WATER = "مياه"
 WATER_ARTICLES = 3
 ALL = {"q": "", "per_page": "50"}
 #: The demo corpus's articles (corpus/README.md): two pages of ALL.
-DEMO_DOCUMENTS = 55
+DEMO_DOCUMENTS = 57
 
 
 @pytest.fixture(scope="module")

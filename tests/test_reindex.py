@@ -82,7 +82,7 @@ def test_the_demo_corpus_builds_in_every_format(tmp_path: Path) -> None:
     root = tmp_path / "index"
     summary = build(DEMO, root)
     assert summary.ok and summary.skipped == 0
-    assert summary.added == summary.documents == 55
+    assert summary.added == summary.documents == 57
     formats = {re.sub(r":\d+$", "", origin).rsplit(".", 1)[-1] for origin in _origins(root)}
     assert formats == {"txt", "jsonl", "csv", "html", "rss"}
 
@@ -98,7 +98,7 @@ def _origins(root: Path) -> list[str]:
 def test_one_and_two_processes_index_the_same_documents(tmp_path: Path) -> None:
     one = build(DEMO, tmp_path / "one", workers=1)
     two = build(DEMO, tmp_path / "two", workers=2)
-    assert one.documents == two.documents == 55
+    assert one.documents == two.documents == 57
     assert stored_ids(tmp_path / "one") == stored_ids(tmp_path / "two")
     assert hits(tmp_path / "one", "الجفاف") == hits(tmp_path / "two", "الجفاف") != set()
 

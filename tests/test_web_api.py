@@ -193,7 +193,7 @@ def test_api_suggest_bad_parameters(client: FlaskClient, query: str) -> None:
 def test_api_stats(client: FlaskClient) -> None:
     data = client.get("/api/stats").get_json()
     assert data == index_stats(open_index(shared_index()))
-    assert data["documents"] == 58  # 55 demo articles + 3 hostile documents
+    assert data["documents"] == 60  # 57 demo articles + 3 hostile documents
     assert data["date_min"] <= data["date_max"]
     assert data["sources"]["Reuters"] >= 8
 
@@ -201,7 +201,7 @@ def test_api_stats(client: FlaskClient) -> None:
 def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "documents": 58, "servers": []}
+    assert response.get_json() == {"status": "ok", "documents": 60, "servers": []}
 
 
 def test_without_an_index_the_api_says_503(tmp_path: Path) -> None:

@@ -514,7 +514,7 @@ def test_python_m_web_serves_with_gunicorn_workers() -> None:
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    assert json.load(r) == {"status": "ok", "documents": 58, "servers": []}
+                    assert json.load(r) == {"status": "ok", "documents": 60, "servers": []}
                     assert r.headers["Server"] == "gunicorn"
                     break
             except OSError:

@@ -78,8 +78,10 @@ def read_zip(
             member = entry.member(info.filename)
             try:
                 fh = archive.open(info)
-            except (*_MEMBER_ERRORS, UnicodeDecodeError) as exc:
-                # UnicodeDecodeError: a local header whose name is not the UTF-8 it claims.
+            except (*_MEMBER_ERRORS, UnicodeDecodeError, ValueError) as exc:
+                # UnicodeDecodeError: a local header whose name is not the UTF-8 it claims;
+                # ValueError: a header offset before the file's start (a negative seek).
+                # Both found by tests/fuzz.
                 ctx.report.skip(member.origin, "corrupt archive member", str(exc))
                 continue
             try:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from .base import (
     DAY_FACET,
     DEFAULT_CACHE_MB,
+    STORY_FACET,
     UNDATED,
     Clause,
     EngineHit,
@@ -126,6 +127,7 @@ __all__ = [
     "DAY_FACET",
     "DEFAULT_CACHE_MB",
     "ENGINES",
+    "STORY_FACET",
     "UNDATED",
     "Clause",
     "EngineHit",

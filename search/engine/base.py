@@ -155,6 +155,10 @@ class EngineQuery:
     mode: Mode = "stemmed"
 
 
+#: The facet of story groups: a document's value is its group's first article (none
+#: for an article that is a story of its own). Filtering by it lists a story's versions.
+STORY_FACET = "story"
+
 #: The facet of matches per publication day (``2023-08-16`` -> count), for timelines:
 #: no parameter filters it, and a search counts it only when asked (it is the one facet
 #: with as many values as the archive has days).
@@ -265,11 +269,18 @@ class IndexWriter(Protocol):
 
     workers: int
 
-    def add(self, document: Document) -> None: ...
+    def add(self, document: Document, story: bytes = b"") -> None:
+        """``story``: the document's story text (:mod:`search.analysis.stories`), kept
+        with it so that later reindexes can regroup without reading every body again."""
 
-    def update(self, document: Document) -> None: ...
+    def update(self, document: Document, story: bytes = b"") -> None: ...
 
     def delete(self, doc_id: str) -> None: ...
+
+    def set_stories(self, stories: Mapping[str, str]) -> None:
+        """The story groups the commit carries (:mod:`search.indexing.stories`): each
+        grouped document's group (its first article's id); the others are alone. They
+        become the :data:`STORY_FACET` column, visible with the commit."""
 
     def commit(self) -> None: ...
 
@@ -318,6 +329,13 @@ class IndexReader(Protocol):
     def example(self, exact: str) -> StoredDocument | None: ...
 
     def content_hashes(self) -> Iterator[tuple[str, str]]: ...
+
+    def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
+        """Every document's (id, date, first source or "", stored story text; empty for
+        documents written without one)."""
+
+    def story_of(self, doc_id: str) -> str | None:
+        """The document's story group (its :data:`STORY_FACET` value), if it has one."""
 
     def stats(self) -> IndexStats: ...
 

@@ -42,7 +42,7 @@ import re
 import threading
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -56,7 +56,7 @@ from .whoosh_processes import workers_die_with_us
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_SCHEMA = "naba"
 #: Documents sent per COPY: each batch adds one segment to the posting lists of its
 #: terms, so a common word of 315,000 articles is read in 63 rows.
@@ -370,6 +370,9 @@ class PostgresWriter:
         self._conn = index._direct()
         self._conn.autocommit = False
         self._pending: list[Document] = []
+        #: Story texts waiting for their documents' rows; the groups to commit.
+        self._story_texts: dict[str, bytes] = {}
+        self._stories: Mapping[str, str] | None = None
         self._gone: set[str] = set()
         self._years: set[int] = set()
         self._next = 1
@@ -433,7 +436,9 @@ class PostgresWriter:
                 source_rules jsonb,
                 content_hash text,
                 lengths integer[] NOT NULL,
-                exact tsvector NOT NULL
+                exact tsvector NOT NULL,
+                story_text bytea,
+                story text
             ) PARTITION BY LIST (year)"""
         )
         self._x(
@@ -468,18 +473,23 @@ class PostgresWriter:
 
     # --- the IndexWriter interface ---------------------------------------------------
 
-    def add(self, document: Document) -> None:
+    def add(self, document: Document, story: bytes = b"") -> None:
         self._pending.append(document)
+        if story:
+            self._story_texts[document.id] = story
         if len(self._pending) >= BATCH:
             with refusals():
                 self._flush()
 
-    def update(self, document: Document) -> None:
+    def update(self, document: Document, story: bytes = b"") -> None:
         self._gone.add(document.id)
-        self.add(document)
+        self.add(document, story)
 
     def delete(self, doc_id: str) -> None:
         self._gone.add(doc_id)
+
+    def set_stories(self, stories: Mapping[str, str]) -> None:
+        self._stories = stories
 
     def _flush(self, *, last: bool = False) -> None:
         """Hand the pending documents to the analysts and write the batch they made
@@ -511,14 +521,15 @@ class PostgresWriter:
 
     def _write(self, made: list[tuple[list[tuple[Any, ...]], Packed]]) -> None:
         """One batch's rows by ``COPY``, and its posting lists as one new segment."""
-        columns = ", ".join(COLUMNS)
+        columns = ", ".join((*COLUMNS, "story_text"))
+        texts = self._story_texts
         postings: dict[tuple[int, str], list[tuple[bytes, bytes]]] = {}
         with self._conn.cursor() as cursor:
             copy_sql = self.index.q(f"COPY {{s}}.docs_{self.generation} ({columns}) FROM STDIN")
             with cursor.copy(copy_sql) as copy:
                 for values, packed in made:
                     for value in values:
-                        copy.write_row(value)
+                        copy.write_row((*value, texts.pop(value[1], None)))
                     for key, arrays in packed.items():
                         postings.setdefault(key, []).append(arrays)
             copy_sql = self.index.q(
@@ -534,9 +545,23 @@ class PostgresWriter:
                     copy.write_row((*key, self._segment, docnums, tfs))
         self._segment += 1
 
+    def _write_stories(self) -> None:
+        """The story groups :meth:`set_stories` gave, in place of the previous ones."""
+        if self._stories is None:
+            return
+        if not self._fresh:
+            self._x("UPDATE {s}.docs_{g} SET story = NULL WHERE story IS NOT NULL")
+        ids, groups = list(self._stories), list(self._stories.values())
+        self._x(
+            """UPDATE {s}.docs_{g} d SET story = s.story
+               FROM unnest(%s::text[], %s::text[]) s(id, story) WHERE d.id = s.id""",
+            (ids, groups),
+        )
+
     def _write_columns(self) -> None:
         """Every document's columns, anew (:mod:`.postgres_columns`): a second or two
         at 300,000 documents, so an incremental reindex rewrites them too."""
+        self._write_stories()
         rows = self._x(f"SELECT {SOURCE_COLUMNS} FROM {{s}}.docs_{{g}}").fetchall()
         self._x("DELETE FROM {s}.columns_{g}")
         with self._conn.cursor() as cursor:

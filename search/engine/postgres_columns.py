@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import DAY_FACET, Filters
+from .base import DAY_FACET, STORY_FACET, Filters
 from .counting import day_counts
 from .ranking import LENGTHS
 
@@ -35,15 +35,16 @@ TYPES = {
     "category": "<i2",
     "sources_at": "<i4",
     "sources": "<i2",
+    STORY_FACET: "<i4",
 }
 #: What :func:`build` reads of each document.
-SOURCE_COLUMNS = "docnum, id, year, month, date, category, sources, lengths"
+SOURCE_COLUMNS = "docnum, id, year, month, date, category, sources, lengths, story"
 
 
-def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, list[str]]:
+def _codes(values: Sequence[str | None], dtype: str = "<i2") -> tuple[np.ndarray, list[str]]:
     labels = sorted({v for v in values if v})
     at = {label: code for code, label in enumerate(labels)}
-    return np.array([at[v] if v else -1 for v in values], "<i2"), labels
+    return np.array([at[v] if v else -1 for v in values], dtype), labels
 
 
 def build(rows: Iterable[Sequence[Any]], size: int) -> list[tuple[str, bytes, list[str]]]:
@@ -66,6 +67,7 @@ def build(rows: Iterable[Sequence[Any]], size: int) -> list[tuple[str, bytes, li
     lengths[docnum] = codes
     months, month_labels = _codes([r[3] for r in rows])
     categories, category_labels = _codes([r[5] for r in rows])
+    stories, story_labels = _codes([r[8] for r in rows], "<i4")  # groups outnumber int16
     source_labels = sorted({s for r in rows for s in r[6] or ()})
     source_code = {label: code for code, label in enumerate(source_labels)}
     per_doc: list[list[int]] = [[] for _ in range(size)]
@@ -85,6 +87,7 @@ def build(rows: Iterable[Sequence[Any]], size: int) -> list[tuple[str, bytes, li
         "category": (spread(categories, "<i2", -1), category_labels),
         "sources_at": (sources_at, []),
         "sources": (sources, source_labels),
+        STORY_FACET: (spread(stories, "<i4", -1), story_labels),
     }
     return [(name, array.tobytes(), labels) for name, (array, labels) in arrays.items()]
 
@@ -163,7 +166,9 @@ class Candidates:
                 hit[self.source_row[wanted[self.source_code]]] = True
                 mask &= hit
                 continue
-            if facet not in ("year", "month", "category"):
+            if facet not in ("year", "month", "category", STORY_FACET) or (
+                facet not in self.columns.arrays and facet != "year"
+            ):
                 return np.zeros(self.size, bool)  # a facet this engine lacks matches nothing
             codes, labels = self._single(facet)
             chosen = [labels.index(v) for v in allowed if v in labels]

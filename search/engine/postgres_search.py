@@ -445,6 +445,19 @@ class PostgresReader:
         for doc_id, content_hash in self._rows("SELECT id, content_hash FROM {s}.docs"):
             yield doc_id, content_hash or ""
 
+    def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
+        """A document's source here is its alphabetically first, as in every engine."""
+        found = self._rows(
+            "SELECT id, date, coalesce((SELECT min(s) FROM unnest(sources) s), ''), "
+            "story_text FROM {s}.docs"
+        )
+        for doc_id, date, source, text in found:
+            yield doc_id, date, source, bytes(text or b"")
+
+    def story_of(self, doc_id: str) -> str | None:
+        found = self._rows("SELECT story FROM {s}.docs d WHERE d.id = %s", (doc_id,))
+        return found[0][0] if found and found[0][0] else None
+
     def stats(self) -> IndexStats:
         """From the per-document columns (one statement, not a scan of the articles:
         ``/healthz`` and the welcome page ask for it)."""

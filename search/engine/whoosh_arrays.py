@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
+from .base import STORY_FACET
 from .whoosh_reading import DocMask, read_postings
 
 logger = logging.getLogger("search.engine")
@@ -101,8 +102,17 @@ def commit_of(reader: Any) -> int:
     return int(reader.generation())
 
 
-def build(reader: Any, *, scored_fields: Iterable[str], facets: Mapping[str, bool]) -> DocArrays:
-    """The arrays of the commit ``reader`` reads, from Whoosh's columns and postings."""
+def build(
+    reader: Any,
+    *,
+    scored_fields: Iterable[str],
+    facets: Mapping[str, bool],
+    stories: Mapping[str, str] | None = None,
+) -> DocArrays:
+    """The arrays of the commit ``reader`` reads, from Whoosh's columns and postings;
+    with ``stories`` (id -> group, from the reindex that made the commit), the
+    :data:`~.base.STORY_FACET` column too. Built without them (an index whose arrays
+    were lost), the commit's articles are each a story of their own."""
     size = reader.doc_count_all()
     live = np.ones(size, bool)
     for leaf, offset in reader.leaf_readers():
@@ -126,17 +136,29 @@ def build(reader: Any, *, scored_fields: Iterable[str], facets: Mapping[str, boo
     id_rank = np.empty(size, np.int32)
     id_rank[np.argsort(ids.astype(bytes), kind="stable")] = np.arange(size, dtype=np.int32)
 
+    columns: dict[str, FacetColumn] = {
+        name: _value_docs(reader, name) if multi else _value_codes(reader, name, size)
+        for name, multi in facets.items()
+    }
+    if stories:
+        columns[STORY_FACET] = _story_codes(ids, stories)
     return DocArrays(
         size=size,
         live=live,
         ordinal=ordinal,
         id_rank=id_rank,
         lengths={field: _lengths(reader, field, size) for field in scored_fields},
-        facets={
-            name: _value_docs(reader, name) if multi else _value_codes(reader, name, size)
-            for name, multi in facets.items()
-        },
+        facets=columns,
     )
+
+
+def _story_codes(ids: np.ndarray, stories: Mapping[str, str]) -> ValueCodes:
+    """Each document's group as a code (ids are the ``id`` column's UTF-8 bytes)."""
+    names = sorted(set(stories.values()))
+    number = {name: i for i, name in enumerate(names)}
+    group = {doc_id.encode(): number[name] for doc_id, name in stories.items()}
+    code = np.fromiter((group.get(doc_id, -1) for doc_id in ids), np.int32, len(ids))
+    return ValueCodes(names, code)
 
 
 def _column(reader: Any, name: str, dtype: type, size: int, *, raw: bool) -> np.ndarray:
@@ -193,12 +215,17 @@ def _lengths(reader: Any, field: str, size: int) -> np.ndarray:
 
 
 def write(
-    folder: Path, reader: Any, *, scored_fields: Iterable[str], facets: Mapping[str, bool]
+    folder: Path,
+    reader: Any,
+    *,
+    scored_fields: Iterable[str],
+    facets: Mapping[str, bool],
+    stories: Mapping[str, str] | None = None,
 ) -> Path:
     """Build the arrays of ``reader``'s commit and store them in ``folder`` (atomically:
     a reader sees all of them or none), removing older commits' arrays."""
     commit = commit_of(reader)
-    arrays = build(reader, scored_fields=scored_fields, facets=facets)
+    arrays = build(reader, scored_fields=scored_fields, facets=facets, stories=stories)
     final = folder / f"{_PREFIX}{commit}"
     # A ``.tmp`` folder: a killed writer's is removed with Whoosh's own leftovers.
     temp = folder / f"{_PREFIX}{commit}.{os.getpid()}.tmp"

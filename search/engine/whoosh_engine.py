@@ -27,7 +27,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,7 +35,8 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis.spelling import one_edit_variants
 from search.document import Document, StoredDocument, from_record, to_record
@@ -45,6 +46,7 @@ from . import whoosh_store as store
 from .base import (
     DAY_FACET,
     DEFAULT_CACHE_MB,
+    STORY_FACET,
     Clause,
     EngineHit,
     EngineQuery,
@@ -115,6 +117,8 @@ def build_schema() -> Schema:
         date_source=STORED(),
         source_rules=STORED(),
         content_hash=ID(stored=True),
+        # The story text (search.analysis.stories): a column, read only when regrouping.
+        story_text=COLUMN(VarBytesColumn()),
     )
 
 
@@ -192,19 +196,21 @@ class WhooshWriter:
         # without it until the next full rebuild, rather than refusing them.
         self._names = set(writer.schema.names())
 
-    def _fields(self, document: Document) -> dict[str, Any]:
+    def _fields(self, document: Document, story: bytes) -> dict[str, Any]:
         fields = _fields(document)
+        if story:
+            fields["story_text"] = story
         return (
             fields
             if fields.keys() <= self._names
             else {k: v for k, v in fields.items() if k in self._names}
         )
 
-    def add(self, document: Document) -> None:
-        self._writer.add_document(**self._fields(document))
+    def add(self, document: Document, story: bytes = b"") -> None:
+        self._writer.add_document(**self._fields(document, story))
 
-    def update(self, document: Document) -> None:
-        self._writer.update_document(**self._fields(document))
+    def update(self, document: Document, story: bytes = b"") -> None:
+        self._writer.update_document(**self._fields(document, story))
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
@@ -268,6 +274,47 @@ class WhooshEngine:
         with self._ix.searcher() as searcher:
             for fields in searcher.all_stored_fields():
                 yield fields["id"], fields.get("content_hash", "")
+
+    @_reading
+    def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
+        """From the columns and arrays, not the stored fields (which hold every body).
+        A document's source here is its alphabetically first, as in every engine."""
+        snap = self._snapshot()
+        first_source = np.full(snap.size, -1, np.int32)
+        sources = snap.facets.get("sources")
+        if isinstance(sources, arrays.ValueDocs):
+            for number in reversed(range(len(sources.names))):  # the lowest name wins
+                start, end = sources.starts[number], sources.starts[number + 1]
+                first_source[sources.docs[start:end]] = number
+        names = sources.names if sources is not None else []
+        found = []
+        for leaf, offset in snap.searcher.reader().leaf_readers():
+            ids = list(leaf.column_reader("id", translate=False))
+            texts = leaf.column_reader("story_text") if leaf.has_column("story_text") else None
+            for local, raw_id in enumerate(ids):
+                doc = offset + local
+                if not snap.live[doc]:
+                    continue
+                day = int(snap.ordinal[doc])
+                found.append(
+                    (
+                        raw_id.decode("utf-8"),
+                        dt.date.fromordinal(day) if day else None,
+                        names[first_source[doc]] if first_source[doc] >= 0 else "",
+                        texts[local] if texts is not None else b"",
+                    )
+                )
+        return iter(found)
+
+    @_reading
+    def story_of(self, doc_id: str) -> str | None:
+        snap = self._snapshot()
+        column = snap.facets.get(STORY_FACET)
+        docnum = snap.searcher.document_number(id=doc_id)
+        if not isinstance(column, arrays.ValueCodes) or docnum is None:
+            return None
+        code = int(column.code[docnum])
+        return column.names[code] if code >= 0 else None
 
     # --- reading ---------------------------------------------------------
 
@@ -368,11 +415,17 @@ class WhooshEngine:
     def build_arrays(reader: Any) -> arrays.DocArrays:
         return arrays.build(reader, scored_fields=SCORED_FIELDS, facets=FACET_FIELDS)
 
-    def write_arrays(self) -> Path:
+    def write_arrays(self, stories: Mapping[str, str] | None = None) -> Path:
         """Store the per-document arrays of this generation's latest commit (the writer's
-        last step, so that no search worker has to build them)."""
+        last step, so that no search worker has to build them), with its story groups."""
         with self._ix.reader() as reader:
-            return arrays.write(self.path, reader, scored_fields=SCORED_FIELDS, facets=FACET_FIELDS)
+            return arrays.write(
+                self.path,
+                reader,
+                scored_fields=SCORED_FIELDS,
+                facets=FACET_FIELDS,
+                stories=stories,
+            )
 
     def _evaluate(
         self, snap: Snapshot, query: EngineQuery

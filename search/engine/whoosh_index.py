@@ -31,6 +31,7 @@ import logging
 import os
 import shutil
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -187,20 +188,25 @@ class _Writer:
         if procs > 1:
             mark_writing()  # the writer's worker processes die with this one
         self._writer: WhooshWriter = engine.writer(procs=procs, batch=batch)
+        self._stories: Mapping[str, str] | None = None
 
-    def add(self, document: Document) -> None:
-        self._writer.add(document)
+    def add(self, document: Document, story: bytes = b"") -> None:
+        self._writer.add(document, story)
 
-    def update(self, document: Document) -> None:
-        self._writer.update(document)
+    def update(self, document: Document, story: bytes = b"") -> None:
+        self._writer.update(document, story)
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete(doc_id)
 
+    def set_stories(self, stories: Mapping[str, str]) -> None:
+        # Doc numbers are the commit's: the groups go into its arrays, written after it.
+        self._stories = stories
+
     def commit(self) -> None:
         try:
             self._writer.commit()
-            self.engine.write_arrays()
+            self.engine.write_arrays(self._stories)
         finally:
             self._finish()
 
@@ -232,14 +238,17 @@ class Rebuild:
         self.workers = writer.workers
         self._writer = writer
 
-    def add(self, document: Document) -> None:
-        self._writer.add(document)
+    def add(self, document: Document, story: bytes = b"") -> None:
+        self._writer.add(document, story)
 
-    def update(self, document: Document) -> None:
-        self._writer.add(document)  # a new generation holds no older version
+    def update(self, document: Document, story: bytes = b"") -> None:
+        self._writer.add(document, story)  # a new generation holds no older version
 
     def delete(self, doc_id: str) -> None:
         raise ValueError("a rebuild starts empty: there is nothing to delete")
+
+    def set_stories(self, stories: Mapping[str, str]) -> None:
+        self._writer.set_stories(stories)
 
     def commit(self) -> None:
         try:

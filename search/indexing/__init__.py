@@ -44,6 +44,7 @@ from search.engine import (
 
 from .carryover import kept_documents
 from .manifest import CorpusReading, fingerprint, stored_hashes
+from .stories import StoryTexts
 from .summary import EXAMPLES, Mode, ReindexSummary
 
 logger = logging.getLogger("search.indexing")
@@ -207,9 +208,10 @@ def _full(
     summary.procs = writer.workers
     logger.info("building %s", writer.generation)
     hashes: dict[str, str] = {}
+    stories = StoryTexts()
     try:
         for doc in docs:
-            writer.add(doc)
+            writer.add(doc, stories.add(doc))
             hashes[doc.id] = doc.content_hash
             progress.document()
         if report.read == 0:
@@ -218,10 +220,11 @@ def _full(
         if live is not None:
             kept = kept_documents(index.reader(), set(hashes), report)
             for doc in kept:
-                writer.add(doc)
+                writer.add(doc, stories.add(doc))
                 hashes[doc.id] = doc.content_hash
             summary.kept = len(kept)
             summary.kept_from = sorted({origin_file(d.origin) for d in kept})
+        stories.group(writer, summary)
         logger.info("committing %d documents to %s", len(hashes), writer.generation)
         writer.commit()
     except _NothingRead:
@@ -264,6 +267,7 @@ def _incremental(
     hashes = old if old is not None else dict(reader.content_hashes())
     old = hashes
     writer: IndexWriter | None = None
+    stories = StoryTexts()
     seen: set[str] = set()
     if workers is None and reading.bytes_to_read < SMALL_CHANGE_BYTES:
         # Writer processes are forked from this one (its memory and all); for a few
@@ -286,10 +290,10 @@ def _incremental(
             if writer is None:
                 writer = open_writer()
             if previous is None:
-                writer.add(doc)
+                writer.add(doc, stories.add(doc))
                 summary.added += 1
             else:
-                writer.update(doc)
+                writer.update(doc, stories.add(doc))
                 summary.updated += 1
             hashes[doc.id] = doc.content_hash
         seen.update(reading.unchanged_ids)
@@ -311,9 +315,13 @@ def _incremental(
             if writer is None:
                 writer = open_writer()
             writer.delete(doc_id)
+            stories.gone.add(doc_id)
             del hashes[doc_id]
             summary.deleted += 1
         if writer is not None:
+            # The unchanged documents' story texts as the index keeps them, with this
+            # run's: a new article can join (or found) a story of older ones.
+            stories.group(writer, summary, reader.story_texts())
             logger.info("committing %d changes to %s", summary.changed, summary.generation)
             writer.commit()
             writer = None

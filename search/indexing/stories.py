@@ -16,12 +16,20 @@ flash inside its full copy (Jaccard 0.1) let through most of the archive as cand
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from search.analysis.stories import StoryText, boilerplate, one_story
+from search.analysis.stories import StoryText, boilerplate, one_story, story_text
+from search.document import Document
+from search.engine import IndexWriter
+
+from .summary import ReindexSummary
+
+logger = logging.getLogger("search.indexing")
 
 #: Copies appear within days of each other; further apart, shared text is background.
 WINDOW_DAYS = 3
@@ -121,3 +129,46 @@ def regroup(articles: Iterable[tuple[str, dt.date | None, str, bytes]]) -> dict[
     for group in groups:
         sizes[group] = sizes.get(group, 0) + 1
     return {item.id: group for item, group in zip(items, groups, strict=True) if sizes[group] > 1}
+
+
+class StoryTexts:
+    """A reindex's story texts: computed for each document it writes (and stored with
+    it), then grouped with the unchanged documents' just before the commit, so that
+    the commit carries its groups (:meth:`IndexWriter.set_stories`)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, tuple[dt.date | None, str, bytes]] = {}
+        self.gone: set[str] = set()
+
+    def add(self, document: Document) -> bytes:
+        """The document's story text, to store with it."""
+        data = story_text(document.body).to_bytes()
+        self.texts[document.id] = (document.date, min(document.sources, default=""), data)
+        return data
+
+    def group(
+        self,
+        writer: IndexWriter,
+        summary: ReindexSummary,
+        unchanged: Iterable[tuple[str, dt.date | None, str, bytes]] = (),
+    ) -> None:
+        started = time.perf_counter()
+        written, gone = self.texts, self.gone
+
+        def everything() -> Iterator[tuple[str, dt.date | None, str, bytes]]:
+            for doc_id, date, source, data in unchanged:
+                if doc_id not in written and doc_id not in gone:
+                    yield doc_id, date, source, data
+            for doc_id, (date, source, data) in written.items():
+                yield doc_id, date, source, data
+
+        groups = regroup(everything())
+        writer.set_stories(groups)
+        summary.story_groups = len(set(groups.values()))
+        summary.story_seconds = round(time.perf_counter() - started, 3)
+        logger.info(
+            "%d story groups of %d articles in %.1f s",
+            summary.story_groups,
+            len(groups),
+            summary.story_seconds,
+        )

@@ -42,6 +42,10 @@ class ReindexSummary:
     generation: str = ""
     previous_generation: str | None = None
     removed_generations: list[str] = field(default_factory=list)
+    #: Story groups of two or more articles after the run, and the seconds finding them
+    #: took (:mod:`.stories`; none when nothing changed).
+    story_groups: int = 0
+    story_seconds: float = 0.0
     committed: bool = False
     error: str | None = None
 

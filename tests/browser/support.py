@@ -3,7 +3,7 @@ the app built on it, and the app served on loopback for the browser tests.
 
 Shared by ``tests/test_web_*.py`` (Flask test client) and ``tests/browser/`` (Chromium).
 The index is built once per test process (:func:`shared_index`), in a temporary
-directory removed at exit: indexing the 55 demo articles takes about a second, and
+directory removed at exit: indexing the 57 demo articles takes about a second, and
 every web test only reads.
 
 The hostile documents are what an attacker who controls a corpus file could write:

@@ -16,12 +16,14 @@ from search.searching import (
     InvalidRequest,
     SearchRequest,
     canonical_date,
+    compare_versions,
     get_document,
     index_stats,
     more_like_this,
     quick_ranges,
     search,
     split_typed,
+    story_versions,
 )
 from web.i18n import N_
 from web.live_index import get_index
@@ -125,12 +127,26 @@ def document(doc_id: str | None = None) -> str:
     doc = get_document(index, doc_id, q, current_app.config["CORPUS"])
     if doc is None:
         abort(404)
-    similar = more_like_this(index, doc_id, limit=5)
+    # The story's versions by time, and (``?compare=``) what this one changed against one.
+    versions = story_versions(index, doc_id)
+    compare = request.args.get("compare", "")
+    changes = compare_versions(index, doc_id, compare) if compare else None
+    shown = {v["id"] for v in versions}
+    similar = [h for h in more_like_this(index, doc_id, limit=8) if h["id"] not in shown][:5]
     # The search the reader came from (a result's link carries it), for the way back.
     back = clean_args(request.args)
     if q:
         back["q"] = [q]
-    return render_template("doc.html", doc=doc.to_dict(), similar=similar, q=q or "", back=back)
+    return render_template(
+        "doc.html",
+        doc=doc.to_dict(),
+        similar=similar,
+        q=q or "",
+        back=back,
+        versions=versions,
+        compare=compare if changes is not None else "",
+        changes=changes,
+    )
 
 
 #: The help page's examples: what to type, and what it finds (each one a search link;
