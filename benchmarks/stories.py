@@ -13,24 +13,39 @@ on the other half, ``--split tune``).
 
 ``--minhash`` also scores the same decision on 128-value MinHash estimates (datasketch,
 from ``requirements-bench.txt``) instead of exact counts: the measured reason for the
-exact join. Writes the ``stories`` section of ``docs/benchmarks.md``.
+exact join. ``--cost`` measures what grouping costs the product, in one run: a full
+reindex of ANT with story groups and without (the same code with the story steps
+replaced by nothing, builds alternated, the best of two each), then the 200 queries of
+the query benchmark on the grouped index, warm, with ``group=on`` and ``group=off``.
+Writes the ``stories`` (and with ``--cost`` the ``stories-cost``) section of
+``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
+import shutil
+import statistics
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
 from benchmarks.common import ROOT, SHARED, machine_line, table, unpacked_ant, write_section
+from benchmarks.query import make_queries, percentile, three_passes
 from search.analysis.stories import boilerplate, one_story, story_text
 from search.corpus import read_corpus
 from search.document import Document
-from search.indexing.stories import StoryItem, story_groups
+from search.engine import open_index
+from search.indexing import reindex
+from search.indexing.stories import StoryItem, StoryTexts, story_groups
+from search.searching import SearchRequest
 
 PAIRS = ROOT / "evaluation" / "story_pairs" / "pairs.tsv"
 SAUDI = SHARED / "data" / "saudinewsnet"
@@ -85,11 +100,83 @@ def minhash_same(items: list[StoryItem], wanted: set[tuple[str, str]]) -> dict:
     return decided
 
 
+@contextlib.contextmanager
+def without_stories() -> Iterator[None]:
+    """The reindex with its story steps replaced by nothing (for the comparison only)."""
+    with (
+        mock.patch.object(StoryTexts, "add", lambda self, document: b""),
+        mock.patch.object(StoryTexts, "group", lambda self, *args, **kwargs: None),
+    ):
+        yield
+
+
+def story_cost() -> str:
+    rows = []
+    with unpacked_ant() as ant, tempfile.TemporaryDirectory() as tmp:
+        best: dict[str, tuple[float, float]] = {}
+        for run in range(4):
+            grouped = run % 2 == 1
+            where = Path(tmp) / f"index-{run}"
+            with contextlib.nullcontext() if grouped else without_stories():
+                started = time.perf_counter()
+                summary = reindex([ant], index=where, full=True)
+                seconds = time.perf_counter() - started
+            label = "with story groups" if grouped else "without"
+            if label not in best or seconds < best[label][0]:
+                best[label] = (seconds, summary.story_seconds)
+            if not grouped:
+                shutil.rmtree(where)
+        documents = summary.documents
+        base = best["without"][0]
+        for label, (seconds, story_seconds) in best.items():
+            rows.append(
+                [
+                    label,
+                    f"{seconds:.1f} s",
+                    f"{documents / seconds:.0f}",
+                    f"{(seconds / base - 1) * 100:+.1f} %",
+                    f"{story_seconds:.1f} s" if story_seconds else "—",
+                ]
+            )
+        docs = list(read_corpus([ant]))
+        titles = [d.title for d in docs]
+        queries = make_queries(titles, sorted({s for d in docs for s in d.sources}))
+        handle = open_index(Path(tmp) / "index-3")
+        latency = []
+        for group in ("off", "on"):
+            requests = [SearchRequest.from_params({**q.params, "group": group}) for q in queries]
+            passes = three_passes(handle, requests)
+            latency.append(
+                [
+                    f"group={group}",
+                    f"{statistics.median(passes.warm):.1f} ms",
+                    f"{percentile(passes.warm, 95):.1f} ms",
+                ]
+            )
+    return "\n\n".join(
+        [
+            "## What story groups cost (issue 16, point 1)",
+            machine_line(),
+            f"A full reindex of ANT ({documents:,} articles, two processes), the best of two "
+            "builds each, alternated: without the story steps, and with them (each article's "
+            "story text stored, the groups found before the commit):",
+            table(["reindex", "time", "docs/s", "against without", "grouping"], rows),
+            "The query benchmark's 200 queries on the grouped index, warm:",
+            table(["searches", "median", "p95"], latency),
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minhash", action="store_true", help="also score MinHash estimates")
     parser.add_argument("--split", choices=("tune", "test"), default="test")
+    parser.add_argument("--cost", action="store_true", help="also time reindex and queries")
     args = parser.parse_args()
+    if args.cost:
+        measured = story_cost()
+        print(measured)
+        write_section("stories-cost", measured)
     rows = list(csv.DictReader(PAIRS.open(encoding="utf-8"), delimiter="\t"))
     same: dict[tuple[str, str], bool] = {}
     estimated: dict[tuple[str, str], bool] = {}

@@ -84,6 +84,8 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 SORTS = ("relevance", "newest", "oldest")
 MODES = ("stemmed", "exact")
+#: ``group``: one result per story (on), or every version of it (off).
+GROUPINGS = ("on", "off")
 
 
 def whole_number(value: str) -> int | None:
@@ -264,6 +266,14 @@ PARAMS: tuple[Param, ...] = (
         "stemmed | exact (--exact: match words exactly)",
         default="stemmed",
         schema={"type": "string", "enum": list(MODES)},
+    ),
+    Param(
+        "group",
+        "on: one result per story (its best-ranked version, the others beside it) | off",
+        default="on",
+        cli="--group",
+        metavar="on|off",
+        schema={"type": "string", "enum": list(GROUPINGS)},
     ),
     Param(
         "interval",

@@ -21,6 +21,7 @@ from search.notices import Notice
 from search.params import (
     BY_NAME,
     FILTERS,
+    GROUPINGS,
     MODES,
     SORTS,
     InvalidRequest,
@@ -49,6 +50,9 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     mode: Mode = "stemmed"
+    #: ``on``: one hit per story (:mod:`search.indexing.stories`), its other matching
+    #: versions beside it, pages counted in stories; ``off``: every article.
+    group: str = "on"
     #: Count the matches per period too (:mod:`search.timeline`): the page shows it,
     #: ``/api/timeline`` answers it; other searches do not pay for it.
     timeline: bool = False
@@ -61,6 +65,8 @@ class SearchRequest:
             raise InvalidRequest(Notice("invalid_sort", {"choices": ", ".join(SORTS)}))
         if self.mode not in MODES:
             raise InvalidRequest(Notice("invalid_mode", {"choices": ", ".join(MODES)}))
+        if self.group not in GROUPINGS:
+            raise InvalidRequest(Notice("invalid_group", {"choices": ", ".join(GROUPINGS)}))
         if self.interval not in INTERVALS:
             raise InvalidRequest(Notice("invalid_interval", {"choices": ", ".join(INTERVALS)}))
         if self.calendar not in CALENDARS:
@@ -104,6 +110,7 @@ class SearchRequest:
             page=one("page"),
             per_page=one("per_page"),
             mode=one("mode"),
+            group=one("group"),
             timeline=timeline,
             interval=one("interval"),
             calendar=one("calendar"),
@@ -132,6 +139,8 @@ class Hit:
     title: str  # safe HTML
     snippet: str  # safe HTML
     score: float
+    #: The story's other matching versions, oldest first (grouped searches).
+    versions: list[StoredDocument] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -169,6 +178,15 @@ class Hit:
             "category": record["category"],
             "score": round(self.score, 4),
             "snippet": self.snippet,
+            "versions": [
+                {
+                    "id": version.id,
+                    "title": version.title,
+                    "date": version.date.isoformat() if version.date else None,
+                    "sources": list(version.sources),
+                }
+                for version in self.versions
+            ],
         }
 
 
@@ -188,15 +206,19 @@ class SearchResponse:
     relaxed: bool = False
     #: The matches per period, when the request asked (else left out of ``to_dict``).
     timeline: Timeline | None = None
+    #: Grouped searches: how many stories the matches make (pages count them).
+    stories: int | None = None
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(min(self.total, MAX_RESULT_WINDOW) / self.per_page))
+        shown = self.total if self.stories is None else self.stories
+        return max(1, math.ceil(min(shown, MAX_RESULT_WINDOW) / self.per_page))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "total": self.total,
+            "stories": self.stories,
             "page": self.page,
             "per_page": self.per_page,
             "pages": self.pages,

@@ -131,6 +131,7 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         offset=(request.page - 1) * request.per_page,
         limit=request.per_page,
         facets=FacetSpec(counted),
+        collapse=request.group == "on",
     )
     days = result.facets.pop(DAY_FACET, None)
     highlighter = _highlighter(parsed)
@@ -146,12 +147,16 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         sort=request.sort,
         mode=request.mode,
         filters=request.filters_dict(parsed),
-        hits=[_hit(reader, h, highlighter) for h in result.hits],
+        hits=[
+            dataclasses.replace(_hit(reader, h, highlighter), versions=h.versions)
+            for h in result.hits
+        ],
         facets={name: ordered_counts(name, counts) for name, counts in result.facets.items()},
         suggestion=suggestion,
         warnings=[*parsed.warnings, *_unknown_sources(reader, filters.values.get("sources", ()))],
         relaxed=relaxed,
         timeline=_timeline(reader, request, filters, days) if days is not None else None,
+        stories=result.stories,
     )
 
 
@@ -263,6 +268,7 @@ def find(
     offset: int,
     limit: int,
     facets: FacetSpec | None = None,
+    collapse: bool = False,
 ) -> tuple[EngineResult, bool]:
     """Run a parsed query; when too few words match anywhere, relax to any word.
 
@@ -273,13 +279,21 @@ def find(
     (``docs/quality.md``), which calls this function for every system.
     """
     result = engine.search(
-        parsed.query, filters, sort=sort, offset=offset, limit=limit, facets=facets
+        parsed.query,
+        filters,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+        facets=facets,
+        collapse=collapse,
     )
     query = parsed.query
     if result.total or query.min_match <= 1 or len(query.groups) < 2:
         return result, False
     any_word = dataclasses.replace(query, min_match=1)
-    relaxed = engine.search(any_word, filters, sort=sort, offset=offset, limit=limit, facets=facets)
+    relaxed = engine.search(
+        any_word, filters, sort=sort, offset=offset, limit=limit, facets=facets, collapse=collapse
+    )
     return relaxed, bool(relaxed.total)
 
 

@@ -30,7 +30,7 @@ CORPUS = ROOT / "corpus"
 WATER = "مياه"
 #: Articles of that section: two JSON Lines records and one RSS item.
 WATER_ARTICLES = 3
-ALL = {"q": "", "per_page": "50"}
+ALL = {"q": "", "per_page": "50", "group": "off"}  # every article, each version too
 #: The demo corpus's articles (corpus/README.md): two pages of ALL.
 DEMO_DOCUMENTS = 57
 

@@ -81,7 +81,7 @@ def test_arabic_has_all_six_plural_forms_of_each_counted_noun() -> None:
     arabic = catalogue("ar")
     assert arabic.num_plurals == 6
     plurals = [m for m in extracted() if isinstance(m, tuple)]
-    assert len(plurals) == 3
+    assert len(plurals) == 4
     for message in plurals:
         forms = arabic[message[0]].string
         assert len(forms) == 6 and all(forms), message

@@ -16,7 +16,7 @@ import pytest
 
 from search.engine import STORY_FACET, EngineQuery, Filters, open_index
 from search.indexing import reindex
-from search.searching import compare_versions, story_versions
+from search.searching import SearchRequest, compare_versions, search, story_versions
 from tests.support import ROOT
 from web import create_app
 
@@ -131,3 +131,52 @@ def test_the_article_page_lists_the_versions_and_shows_a_comparison(location: st
     assert "against <bdi>Reuters</bdi>" in english.get_data(as_text=True)
     stranger = client.get(f"/doc/{ORIGINAL}", query_string={"compare": "<script>"})
     assert stranger.status_code == 200 and "version-diff" not in stranger.get_data(as_text=True)
+
+
+def test_results_show_one_version_per_story_with_the_others_beside_it(location: str) -> None:
+    index = open_index(location)
+    grouped = search(index, SearchRequest.from_params({"q": "موجة حر"}))
+    every = search(index, SearchRequest.from_params({"q": "موجة حر", "group": "off"}))
+    assert grouped.total == every.total  # articles, either way
+    assert grouped.facets == every.facets  # facet counts stay counts of articles
+    assert grouped.stories == every.total - 2 and every.stories is None
+    (story,) = [hit for hit in grouped.hits if hit.id in STORY]
+    assert story.id == next(hit.id for hit in every.hits if hit.id in STORY)  # the best-ranked
+    assert {v.id for v in story.versions} | {story.id} == STORY
+    assert [v.date for v in story.versions] == sorted(v.date for v in story.versions)
+    assert [h.id for h in grouped.hits if h.id not in STORY] == [
+        h.id for h in every.hits if h.id not in STORY
+    ]
+    assert all(not hit.versions for hit in every.hits)
+
+
+def test_a_page_counts_stories_and_no_story_is_split_across_pages(location: str) -> None:
+    index = open_index(location)
+    pages = []
+    for page in (1, 2, 3):
+        found = search(
+            index, SearchRequest.from_params({"q": "الجفاف", "per_page": "5", "page": str(page)})
+        )
+        pages.append([hit.id for hit in found.hits])
+        shown = [v.id for hit in found.hits for v in hit.versions]
+        assert not set(shown) & {h for p in pages for h in p}
+    everything = [doc_id for page in pages for doc_id in page]
+    assert len(everything) == len(set(everything))
+    assert len(set(everything) & STORY) == 1
+    assert found.pages == -(-found.stories // 5)
+
+
+def test_the_web_and_the_api_group_and_ungroup(location: str) -> None:
+    client = create_app({"INDEX": location, "TESTING": True}).test_client()
+    page = client.get("/search", query_string={"q": "موجة حر"}).get_data(as_text=True)
+    assert "ونسختان أخريان من: " in page and 'class="hit-versions"' in page
+    english = client.get("/search", query_string={"q": "موجة حر", "lang": "en"})
+    assert "and 2 other versions from: " in english.get_data(as_text=True)
+    off = client.get("/search", query_string={"q": "موجة حر", "group": "off"})
+    assert 'class="hit-versions"' not in off.get_data(as_text=True)
+    assert 'name="group" value="off" data-autosubmit checked' in off.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": "موجة حر"}).get_json()
+    assert api["stories"] == api["total"] - 2
+    assert sum(len(h["versions"]) for h in api["hits"]) == 2
+    bad = client.get("/api/search", query_string={"q": "x", "group": "maybe"})
+    assert bad.status_code == 400 and bad.get_json()["code"] == "invalid_parameter"

@@ -22,10 +22,12 @@ RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d
 
 
 def api_ids(client: FlaskClient, params: dict) -> list[str]:
+    """Every matching article, as the API pages them: every version of a story (an
+    export is a list of articles; grouping is for reading)."""
     ids, page = [], 1
     while True:
         data = client.get(
-            "/api/search", query_string={**params, "per_page": 50, "page": page}
+            "/api/search", query_string={**params, "per_page": 50, "page": page, "group": "off"}
         ).get_json()
         ids += [h["id"] for h in data["hits"]]
         if page >= data["pages"]:

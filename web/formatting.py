@@ -30,6 +30,8 @@ NOUNS: dict[str, Callable[[int], str]] = {
     "result": lambda n: ngettext("%(num)s نتيجة", "%(num)s نتائج", n),
     "article": lambda n: ngettext("%(num)s مقال", "%(num)s مقالات", n),
     "source": lambda n: ngettext("%(num)s مصدر", "%(num)s مصادر", n),
+    # «و3 نسخ أخرى»: the other versions of a story beside a result.
+    "version": lambda n: ngettext("و%(num)s نسخة أخرى", "و%(num)s نسخ أخرى", n),
 }
 
 

@@ -22,6 +22,7 @@ ARABIC: dict[str, str] = {
     "invalid_number": N_("{name} عدد صحيح، لا {value}"),
     "invalid_sort": N_("الترتيب إما حسب الأهمية أو الأحدث أو الأقدم"),
     "invalid_mode": N_("المطابقة إما بالاشتقاق أو حرفية"),
+    "invalid_group": N_("تجميع نسخ الخبر الواحد إما on أو off"),
     "invalid_interval": N_("مدة أعمدة الخط الزمني: تلقائية أو يوم أو أسبوع أو شهر أو سنة"),
     "invalid_calendar": N_("التقويم إما ميلادي أو هجري"),
     "per_page_range": N_("عدد النتائج في الصفحة بين 1 و{max}"),

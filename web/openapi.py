@@ -41,6 +41,21 @@ _HIT_PROPERTIES: dict[str, Any] = {
     "category": _NULLABLE_STRING,
     "score": {"type": "number"},
     "snippet": {**_STRING, "description": "escaped HTML, the query's words in <mark>"},
+    "versions": {
+        "type": "array",
+        "description": "the story's other matching versions, oldest first (group=on)",
+        "items": {
+            "type": "object",
+            "required": ["id", "title", "date", "sources"],
+            "properties": {
+                "id": _STRING,
+                "title": _STRING,
+                "date": _DATE,
+                "sources": {"type": "array", "items": _STRING},
+            },
+            "additionalProperties": False,
+        },
+    },
 }
 HIT = {
     "type": "object",
@@ -78,6 +93,7 @@ def _search_response() -> dict[str, Any]:
         "required": [
             "query",
             "total",
+            "stories",
             "page",
             "per_page",
             "pages",
@@ -94,6 +110,12 @@ def _search_response() -> dict[str, Any]:
         "properties": {
             "query": _STRING,
             "total": {"type": "integer", "minimum": 0},
+            "stories": {
+                "type": "integer",
+                "nullable": True,
+                "minimum": 0,
+                "description": "with group=on, how many stories the matches make; pages count them",
+            },
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 1},

@@ -183,15 +183,19 @@ class FacetSpec:
 class EngineHit:
     document: StoredDocument
     score: float
+    #: With ``collapse``: the other matches of the hit's story, oldest first.
+    versions: list[StoredDocument] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class EngineResult:
-    """A page of hits, the total, and per facet the count of matches per value (unordered)."""
+    """A page of hits, the total, and per facet the count of matches per value (unordered).
+    ``stories``: with ``collapse``, how many stories the matches make (else ``None``)."""
 
     total: int
     hits: list[EngineHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    stories: int | None = None
 
 
 @dataclass(slots=True)
@@ -314,7 +318,11 @@ class IndexReader(Protocol):
         offset: int,
         limit: int,
         facets: FacetSpec | None = None,
-    ) -> EngineResult: ...
+        collapse: bool = False,
+    ) -> EngineResult:
+        """``collapse``: one hit per story (its best-ranked match), the page counted in
+        stories, the story's other matches as the hit's ``versions``; ``total`` and the
+        facets still count articles."""
 
     def get(self, doc_id: str) -> StoredDocument | None: ...
 

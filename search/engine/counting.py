@@ -1,4 +1,4 @@
-"""Counting shared by the engines, so that they count alike.
+"""Counting and collapsing shared by the engines, so that they count and group alike.
 
 The ``day`` facet (:data:`~search.engine.base.DAY_FACET`) is the matches per
 publication day, what a timeline of a search is drawn from. Both engines hold every
@@ -9,6 +9,7 @@ it here over the mask of their matches: the same function, so the same counts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 
@@ -27,3 +28,40 @@ def day_counts(ordinals: np.ndarray) -> dict[str, int]:
         (dt.date.fromordinal(int(day)).isoformat() if day > 0 else UNDATED): int(count)
         for day, count in zip(days, counts, strict=True)
     }
+
+
+# --- one result per story ------------------------------------------------------------------
+
+
+def story_count(codes: np.ndarray) -> int:
+    """How many stories ``codes`` (each match's story code, -1: a story of its own) hold."""
+    grouped = codes[codes >= 0]
+    return int(np.count_nonzero(codes < 0)) + len(np.unique(grouped))
+
+
+def first_of_each_story(codes: np.ndarray) -> np.ndarray:
+    """Positions, in order, of the first of each story in ranked ``codes``."""
+    alone = -1 - np.arange(len(codes), dtype=np.int64)
+    keys = np.where(codes >= 0, codes.astype(np.int64), alone)
+    _, first = np.unique(keys, return_index=True)
+    return np.sort(first)
+
+
+def collapsed_page(
+    rank: Callable[[int], np.ndarray],
+    codes_of: Callable[[np.ndarray], np.ndarray],
+    total: int,
+    offset: int,
+    limit: int,
+) -> np.ndarray:
+    """The page (``offset``, ``limit``) of a ranking that shows one match per story, its
+    best-ranked. ``rank(n)`` gives the first ``n`` matches in order; most stories are one
+    article, so ranking a few more than the page usually suffices, and four times as
+    many again when it does not."""
+    wanted = offset + limit
+    while True:
+        ranked = rank(wanted)
+        firsts = ranked[first_of_each_story(codes_of(ranked))]
+        if len(firsts) >= offset + limit or len(ranked) >= total:
+            return firsts[offset : offset + limit]
+        wanted = min(total, wanted * 4)

@@ -35,6 +35,7 @@ from search.document import StoredDocument, from_record
 
 from .base import (
     DAY_FACET,
+    STORY_FACET,
     Clause,
     EngineHit,
     EngineQuery,
@@ -46,6 +47,7 @@ from .base import (
     Phrase,
     Sort,
 )
+from .counting import collapsed_page, story_count
 from .postgres_columns import Candidates, Columns
 from .postgres_rows import BODY, BODY_EXACT, FIELDS, TITLE, TITLE_EXACT, analyse
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
@@ -143,10 +145,11 @@ class PostgresReader:
         offset: int,
         limit: int,
         facets: FacetSpec | None = None,
+        collapse: bool = False,
     ) -> EngineResult:
         return self._snapshot(
             lambda conn, live, stats: self._search(
-                conn, live, stats, query, filters, sort, offset, limit, facets
+                conn, live, stats, query, filters, sort, offset, limit, facets, collapse
             )
         )
 
@@ -186,9 +189,10 @@ class PostgresReader:
         offset: int,
         limit: int,
         facets: FacetSpec | None,
+        collapse: bool = False,
     ) -> EngineResult:
         """Match, rank, filter, count and page (browsing: every document matches, newest
-        first)."""
+        first); with ``collapse``, one hit per story."""
 
         def q(sql: str) -> str:
             return self._in(live, sql)
@@ -265,16 +269,37 @@ class PostgresReader:
             }
         kept = np.flatnonzero(table.passes(filters))
         result.total = len(kept)
+        story = columns.arrays.get(STORY_FACET) if collapse else None
+        codes = story[table.docnum].astype(np.int64) if story is not None else None
+        if collapse:
+            result.stories = story_count(codes[kept]) if codes is not None else len(kept)
         if not len(kept) or limit <= 0:
             return result
         if sort == "relevance" and query.groups:
             # Documents with every group first (when fewer may match), then by score.
             tier = counts[kept] < len(query.groups)
-            order = _top(kept, scores[kept], tier, table, offset + limit)
+
+            def rank(wanted: int) -> np.ndarray:
+                return kept[_top(kept, scores[kept], tier, table, wanted)]
         else:
-            order = _by_date(kept, table, oldest=sort == "oldest", wanted=offset + limit)
-        page = kept[order[offset : offset + limit]]
-        docnums = [int(table.docnum[i]) for i in page]
+
+            def rank(wanted: int) -> np.ndarray:
+                return kept[_by_date(kept, table, oldest=sort == "oldest", wanted=wanted)]
+
+        if codes is None:
+            page = rank(offset + limit)[offset : offset + limit]
+        else:
+            page = collapsed_page(rank, lambda rows: codes[rows], len(kept), offset, limit)
+        versions: dict[int, np.ndarray] = {}
+        if codes is not None:
+            for row in page:
+                if codes[row] >= 0:
+                    others = kept[(codes[kept] == codes[row]) & (kept != row)]
+                    versions[int(row)] = others[
+                        _by_date(others, table, oldest=True, wanted=len(others))
+                    ]
+        wanted = [*page, *(r for rows in versions.values() for r in rows)]
+        docnums = [int(table.docnum[i]) for i in wanted]
         stored = {
             r[0]: _stored(r[1:])
             for r in conn.execute(
@@ -282,11 +307,18 @@ class PostgresReader:
                 (docnums,),
             ).fetchall()
         }
-        result.hits = [
-            EngineHit(stored[docnum], float(scores[i]))
-            for docnum, i in zip(docnums, page, strict=True)
-            if docnum in stored
-        ]
+        result.hits = []
+        for i in page:
+            docnum = int(table.docnum[i])
+            if docnum not in stored:
+                continue
+            hit = EngineHit(stored[docnum], float(scores[i]))
+            hit.versions = [
+                stored[int(table.docnum[r])]
+                for r in versions.get(int(i), ())
+                if int(table.docnum[r]) in stored
+            ]
+            result.hits.append(hit)
         return result
 
     def _columns(self, conn: Any, live: str, stats: dict[str, int]) -> Columns:

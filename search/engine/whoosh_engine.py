@@ -58,7 +58,7 @@ from .base import (
     Phrase,
     Sort,
 )
-from .counting import day_counts
+from .counting import collapsed_page, day_counts, story_count
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
 from .whoosh_analysis import exact_analyzer, stemmed_analyzer
 from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
@@ -361,6 +361,7 @@ class WhooshEngine:
         offset: int,
         limit: int,
         facets: FacetSpec | None = None,
+        collapse: bool = False,
     ) -> EngineResult:
         """Match, filter, count facets and rank as array operations (see :mod:`.whoosh_reading`).
 
@@ -375,14 +376,27 @@ class WhooshEngine:
         result = EngineResult(total=len(hits), hits=[])
         if facets is not None:
             result.facets = self._facet_counts(snap, matched, facets)
+        story = snap.facets.get(STORY_FACET) if collapse else None
+        codes = story.code if isinstance(story, arrays.ValueCodes) else None
+        if collapse:
+            result.stories = story_count(codes[hits]) if codes is not None else len(hits)
         if not len(hits) or limit <= 0:
             return result
         window = offset + limit
         if sort != "relevance" or scores is None:
-            page = snap.by_date(hits, oldest=sort == "oldest", limit=window)[offset:]
+
+            def rank(wanted: int) -> np.ndarray:
+                return snap.by_date(hits, oldest=sort == "oldest", limit=wanted)
         else:
             tier = np.zeros(len(hits)) if complete is None else (~complete[hits]).astype(float)
-            page = snap.by_score(hits, scores[hits], tier, window)[offset:]
+
+            def rank(wanted: int) -> np.ndarray:
+                return snap.by_score(hits, scores[hits], tier, wanted)
+
+        if codes is None:
+            page = rank(window)[offset:]
+        else:
+            page = collapsed_page(rank, lambda docs: codes[docs], len(hits), offset, limit)
         searcher = snap.searcher
         result.hits = [
             EngineHit(
@@ -391,6 +405,12 @@ class WhooshEngine:
             )
             for doc in page
         ]
+        if codes is not None:
+            for hit, doc in zip(result.hits, page, strict=True):
+                if codes[doc] >= 0:
+                    others = hits[(codes[hits] == codes[doc]) & (hits != doc)]
+                    oldest = snap.by_date(others, oldest=True, limit=len(others))
+                    hit.versions = [_stored(searcher.stored_fields(int(d))) for d in oldest]
         return result
 
     def _snapshot(self) -> Snapshot:
