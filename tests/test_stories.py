@@ -128,7 +128,8 @@ def test_copies_far_apart_in_time_are_not_joined() -> None:
 def test_the_join_counts_exactly_the_shared_shingles() -> None:
     bodies = list(seeds().values())
     items = [item(str(n), body) for n, body in enumerate([*bodies, edited(bodies[0])])]
-    first, second, counts = shared_shingles(items)
+    first, second, counts, sizes = shared_shingles(items)
+    assert sizes.tolist() == [len(item.shingles) for item in items]
     for a, b, count in zip(first.tolist(), second.tolist(), counts.tolist(), strict=True):
         assert count == common(items[a].shingles, items[b].shingles)
     pairs = set(zip(first.tolist(), second.tolist(), strict=True))
@@ -160,6 +161,7 @@ def test_a_story_text_survives_the_round_trip_through_bytes() -> None:
         assert np.array_equal(back.starts, text.starts)
         assert np.array_equal(back.keys, text.keys)
         assert np.array_equal(back.without(), text.without())
+        assert np.array_equal(np.unique(back.without()), story_shingles(body))
 
 
 def test_regrouping_an_index_finds_copies_across_outlets_and_leaves_teasers_out() -> None:

@@ -108,18 +108,14 @@ class StoryText:
         )
 
     def without(self, boilerplate: frozenset[int] = frozenset()) -> np.ndarray:
-        """The article's shingles (sorted, unique), minus boilerplate paragraphs'."""
-        if boilerplate:
-            ends = np.r_[self.starts[1:], len(self.shingles)]
-            keep = [
-                self.shingles[a:b]
-                for a, b, key in zip(
-                    self.starts.tolist(), ends.tolist(), self.keys.tolist(), strict=True
-                )
-                if key not in boilerplate
-            ]
-            return np.unique(np.concatenate(keep)) if keep else np.zeros(0, np.uint32)
-        return np.unique(self.shingles)
+        """The article's shingles minus boilerplate paragraphs' (in order, repeats kept:
+        the archive-wide join drops them in the one sort it makes)."""
+        keys = self.keys.tolist()
+        if not boilerplate or not any(key in boilerplate for key in keys):
+            return self.shingles
+        lengths = np.diff(np.append(self.starts, len(self.shingles)))
+        keep = np.repeat([key not in boilerplate for key in keys], lengths)
+        return self.shingles[keep]
 
 
 def story_text(body: str) -> StoryText:
@@ -165,7 +161,7 @@ def story_text(body: str) -> StoryText:
 def story_shingles(body: str, boilerplate: frozenset[int] = frozenset()) -> np.ndarray:
     """The body's hashed word shingles (sorted, unique ``uint32``), without boilerplate
     paragraphs (:func:`boilerplate` keys)."""
-    return story_text(body).without(boilerplate)
+    return np.unique(story_text(body).without(boilerplate))
 
 
 def shares(common: int, size_a: int, size_b: int) -> tuple[float, float]:

@@ -478,9 +478,10 @@ class PostgresReader:
             yield doc_id, content_hash or ""
 
     def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
-        """A document's source here is its alphabetically first, as in every engine."""
+        """A document's source here is its first in code-point order (``COLLATE "C"``), as
+        in every engine, whatever the database's own collation."""
         found = self._rows(
-            "SELECT id, date, coalesce((SELECT min(s) FROM unnest(sources) s), ''), "
+            "SELECT id, date, coalesce((SELECT min(s COLLATE \"C\") FROM unnest(sources) s), ''), "
             "story_text FROM {s}.docs"
         )
         for doc_id, date, source, text in found:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import functools
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -142,3 +143,31 @@ def results_phrase(params: dict[str, Any], language: str = "ar") -> str:
 #: An app with only the interface languages, to say things as the pages say them.
 _PHRASES = Flask("phrases")
 i18n.init_app(_PHRASES)
+
+
+# --- screenshots ---------------------------------------------------------------------------
+
+#: Where ``NABA_SAVE_SCREENSHOTS=1`` keeps the screenshots (``make screenshots``).
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+#: The devices screenshots are taken on, with their viewports.
+DEVICES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+#: Every colour scheme on every device: what the screenshot tests are parametrised over.
+SCREENS = [(scheme, device) for scheme in ("light", "dark") for device in DEVICES]
+
+
+def screen_page(new_context: Any, scheme: str, device: str) -> tuple[Any, Any]:
+    """A page (and its console watcher) as ``device`` shows it in ``scheme``."""
+    context, watcher = new_context(
+        viewport=DEVICES[device], color_scheme=scheme, is_mobile=device == "phone"
+    )
+    return context.new_page(), watcher
+
+
+def keep_screenshot(page: Any, folder: Path, name: str, *, full_page: bool = True) -> None:
+    """Take ``name``'s screenshot into ``folder``, and into :data:`SCREENSHOTS` too with
+    ``NABA_SAVE_SCREENSHOTS=1``; nothing wider than the screen (no sideways scrolling)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    page.screenshot(path=str(folder / name), full_page=full_page)
+    if os.environ.get("NABA_SAVE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / name).write_bytes((folder / name).read_bytes())

@@ -6,7 +6,6 @@ and phone)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,11 +15,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import Watcher
-from tests.browser.support import results_phrase
+from tests.browser.support import SCREENS, keep_screenshot, results_phrase, screen_page
 from tests.browser.test_accessibility import PAGES, violations
-from tests.support import ROOT
-
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def english(path: str) -> str:
@@ -83,23 +79,15 @@ def test_no_serious_accessibility_violation_in_english(
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(
-    ("device", "viewport"),
-    [("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 390, "height": 844})],
-)
+@pytest.mark.parametrize(("scheme", "device"), SCREENS)
 def test_screenshots_in_english(
     new_context: Callable[..., tuple[BrowserContext, Watcher]],
     base_url: str,
     tmp_path: Path,
     scheme: str,
     device: str,
-    viewport: dict[str, int],
 ) -> None:
-    context, watcher = new_context(
-        viewport=viewport, color_scheme=scheme, is_mobile=device == "phone"
-    )
-    page = context.new_page()
+    page, watcher = screen_page(new_context, scheme, device)
     states = {
         "en-results": "/search?q=" + quote("الجفاف") + "&source=Reuters",
         "en-article": "/doc/articles/2023-water-drought-04.txt?q=" + quote("الجفاف"),
@@ -109,10 +97,5 @@ def test_screenshots_in_english(
         page.goto(base_url + english(path))
         page.evaluate("document.fonts.ready")
         assert page.evaluate("document.documentElement.dir") == "ltr"
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        shot = f"{name}-{scheme}-{device}.png"
-        page.screenshot(path=str(tmp_path / shot), full_page=True)
-        if os.environ.get("NABA_SAVE_SCREENSHOTS") == "1":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            (SCREENSHOTS / shot).write_bytes((tmp_path / shot).read_bytes())
+        keep_screenshot(page, tmp_path, f"{name}-{scheme}-{device}.png")
     assert not watcher.unexpected_errors()

@@ -5,7 +5,6 @@ phone)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -14,9 +13,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import Watcher
-from tests.support import ROOT
+from tests.browser.support import SCREENS, keep_screenshot, screen_page
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 HEAT = "/search?q=" + quote("موجة حر")
 ARTICLE = "/doc/articles/2023-water-drought-04.txt"
 WIRE = "articles/2023-water-drought-04-wire.txt"
@@ -58,23 +56,15 @@ def test_the_article_page_compares_two_versions(page: Page, base_url: str) -> No
     expect(page.locator(".version-diff del").first).to_be_visible()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(
-    ("device", "viewport"),
-    [("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 390, "height": 844})],
-)
+@pytest.mark.parametrize(("scheme", "device"), SCREENS)
 def test_screenshots_of_story_groups(
     new_context: Callable[..., tuple[BrowserContext, Watcher]],
     base_url: str,
     tmp_path: Path,
     scheme: str,
     device: str,
-    viewport: dict[str, int],
 ) -> None:
-    context, watcher = new_context(
-        viewport=viewport, color_scheme=scheme, is_mobile=device == "phone"
-    )
-    page = context.new_page()
+    page, watcher = screen_page(new_context, scheme, device)
     for name, path in (
         ("stories-results", HEAT),
         ("stories-compare", f"{ARTICLE}?compare={quote(WIRE)}"),
@@ -84,10 +74,7 @@ def test_screenshots_of_story_groups(
         if name == "stories-results":
             page.locator(".hit-versions summary").click()
             page.locator(".hit-versions").scroll_into_view_if_needed()
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        shot = f"{name}-{scheme}-{device}.png"
-        page.screenshot(path=str(tmp_path / shot), full_page=name == "stories-compare")
-        if os.environ.get("NABA_SAVE_SCREENSHOTS") == "1":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            (SCREENSHOTS / shot).write_bytes((tmp_path / shot).read_bytes())
+        keep_screenshot(
+            page, tmp_path, f"{name}-{scheme}-{device}.png", full_page=name == "stories-compare"
+        )
     assert not watcher.unexpected_errors()

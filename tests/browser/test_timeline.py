@@ -6,7 +6,6 @@ phone (``NABA_SAVE_SCREENSHOTS=1`` keeps them in ``docs/screenshots/``)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -16,10 +15,16 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from search.searching import SearchRequest, open_index, timeline
 from tests.browser.conftest import Watcher
-from tests.browser.support import expected, results_phrase, shared_index
-from tests.support import ROOT
+from tests.browser.support import (
+    DEVICES,
+    SCREENS,
+    expected,
+    keep_screenshot,
+    results_phrase,
+    screen_page,
+    shared_index,
+)
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 DROUGHT = quote("الجفاف")
 
 
@@ -98,21 +103,16 @@ def test_the_bars_take_the_theme_s_colour(
     expect(page.locator(".timeline-bar").first).to_have_css("fill", fill)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(
-    ("device", "viewport"),
-    [("desktop", {"width": 1280, "height": 800}), ("phone", {"width": 390, "height": 844})],
-)
+@pytest.mark.parametrize(("scheme", "device"), SCREENS)
 def test_screenshots_of_the_timeline(
     new_context: Callable[..., tuple[BrowserContext, Watcher]],
     base_url: str,
     tmp_path: Path,
     scheme: str,
     device: str,
-    viewport: dict[str, int],
 ) -> None:
-    context, _ = new_context(viewport=viewport, color_scheme=scheme, is_mobile=device == "phone")
-    page = context.new_page()
+    page, _ = screen_page(new_context, scheme, device)
+    viewport = DEVICES[device]
     states = {
         "timeline": f"/search?q={DROUGHT}",
         "timeline-hijri": "/search?q=" + quote("الخط") + "&calendar=hijri",
@@ -123,12 +123,8 @@ def test_screenshots_of_the_timeline(
         page.evaluate("document.fonts.ready")
         figure = page.locator("figure.timeline")
         expect(figure).to_be_visible()
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         box = figure.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
-        shot = f"{name}-{scheme}-{device}.png"
         figure.scroll_into_view_if_needed()
-        page.screenshot(path=str(tmp_path / shot))  # the viewport, the chart in it
-        if os.environ.get("NABA_SAVE_SCREENSHOTS") == "1":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            (SCREENSHOTS / shot).write_bytes((tmp_path / shot).read_bytes())
+        # The viewport, the chart in it.
+        keep_screenshot(page, tmp_path, f"{name}-{scheme}-{device}.png", full_page=False)
