@@ -39,12 +39,13 @@ import numpy as np
 
 from benchmarks.common import ROOT, SHARED, machine_line, table, unpacked_ant, write_section
 from benchmarks.query import make_queries, percentile, three_passes
-from search.analysis.stories import boilerplate, one_story, story_text
+from search import indexing
+from search.analysis.stories import StoryText, boilerplate, one_story, story_text
 from search.corpus import read_corpus
 from search.document import Document
-from search.engine import open_index
+from search.engine import open_index, whoosh_writing
 from search.indexing import reindex
-from search.indexing.stories import StoryItem, StoryTexts, story_groups
+from search.indexing.stories import StoryItem, story_groups
 from search.searching import SearchRequest
 
 PAIRS = ROOT / "evaluation" / "story_pairs" / "pairs.tsv"
@@ -102,10 +103,12 @@ def minhash_same(items: list[StoryItem], wanted: set[tuple[str, str]]) -> dict:
 
 @contextlib.contextmanager
 def without_stories() -> Iterator[None]:
-    """The reindex with its story steps replaced by nothing (for the comparison only)."""
+    """The reindex with its story steps replaced by nothing (for the comparison only):
+    no story text made while writing, no grouping at commit."""
+    empty = StoryText(np.zeros(0, np.uint32), np.zeros(0, np.int32), np.zeros(0, np.uint64))
     with (
-        mock.patch.object(StoryTexts, "add", lambda self, document: b""),
-        mock.patch.object(StoryTexts, "group", lambda self, *args, **kwargs: None),
+        mock.patch.object(whoosh_writing, "story_text", lambda body: empty),
+        mock.patch.object(indexing, "Grouping", lambda summary: lambda articles: {}),
     ):
         yield
 

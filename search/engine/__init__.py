@@ -40,6 +40,7 @@ from .base import (
     ReindexRunning,
     ServerHealth,
     Sort,
+    StoryGrouping,
     Word,
 )
 
@@ -150,6 +151,7 @@ __all__ = [
     "ReindexRunning",
     "ServerHealth",
     "Sort",
+    "StoryGrouping",
     "UnknownLocation",
     "Word",
     "comparison_index",

@@ -263,6 +263,11 @@ def _weight(value: object) -> int:
     return 64
 
 
+#: What finds story groups (:func:`search.indexing.stories.regroup`): every document's
+#: (id, date, first source, story text) in, ``{id: group}`` for the grouped ones out.
+StoryGrouping = Callable[[Iterable[tuple[str, dt.date | None, str, bytes]]], Mapping[str, str]]
+
+
 class IndexWriter(Protocol):
     """Adds, replaces and deletes documents; nothing is visible before :meth:`commit`.
 
@@ -273,18 +278,21 @@ class IndexWriter(Protocol):
 
     workers: int
 
-    def add(self, document: Document, story: bytes = b"") -> None:
-        """``story``: the document's story text (:mod:`search.analysis.stories`), kept
-        with it so that later reindexes can regroup without reading every body again."""
+    def add(self, document: Document) -> None:
+        """The engine also stores the document's story text (:mod:`search.analysis.
+        stories`), made where it analyses the document, so that regrouping never reads
+        a body again."""
 
-    def update(self, document: Document, story: bytes = b"") -> None: ...
+    def update(self, document: Document) -> None: ...
 
     def delete(self, doc_id: str) -> None: ...
 
-    def set_stories(self, stories: Mapping[str, str]) -> None:
-        """The story groups the commit carries (:mod:`search.indexing.stories`): each
-        grouped document's group (its first article's id); the others are alone. They
-        become the :data:`STORY_FACET` column, visible with the commit."""
+    def set_grouping(self, group: StoryGrouping) -> None:
+        """How the commit finds its story groups: at commit, the engine calls ``group``
+        with every document's (id, date, first source in code-point order, story text)
+        as the index will hold them, and stores what it answers (each grouped document's
+        group, its first article's id; the others are alone) as the :data:`STORY_FACET`
+        column, visible with the commit."""
 
     def commit(self) -> None: ...
 

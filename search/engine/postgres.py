@@ -42,13 +42,20 @@ import re
 import threading
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from search.document import Document
 
-from .base import IndexIncompatible, IndexMissing, IndexOptions, ReindexRunning, ServerHealth
+from .base import (
+    IndexIncompatible,
+    IndexMissing,
+    IndexOptions,
+    ReindexRunning,
+    ServerHealth,
+    StoryGrouping,
+)
 from .postgres_columns import SOURCE_COLUMNS, build
 from .postgres_rows import COLUMNS, Packed, analyse, rows
 from .postgres_servers import CONNECT_TIMEOUT_S, Server, Servers, first_line, public
@@ -370,9 +377,8 @@ class PostgresWriter:
         self._conn = index._direct()
         self._conn.autocommit = False
         self._pending: list[Document] = []
-        #: Story texts waiting for their documents' rows; the groups to commit.
-        self._story_texts: dict[str, bytes] = {}
-        self._stories: Mapping[str, str] | None = None
+        #: What finds the commit's story groups (:meth:`set_grouping`).
+        self._group: StoryGrouping | None = None
         self._gone: set[str] = set()
         self._years: set[int] = set()
         self._next = 1
@@ -473,23 +479,21 @@ class PostgresWriter:
 
     # --- the IndexWriter interface ---------------------------------------------------
 
-    def add(self, document: Document, story: bytes = b"") -> None:
+    def add(self, document: Document) -> None:
         self._pending.append(document)
-        if story:
-            self._story_texts[document.id] = story
         if len(self._pending) >= BATCH:
             with refusals():
                 self._flush()
 
-    def update(self, document: Document, story: bytes = b"") -> None:
+    def update(self, document: Document) -> None:
         self._gone.add(document.id)
-        self.add(document, story)
+        self.add(document)
 
     def delete(self, doc_id: str) -> None:
         self._gone.add(doc_id)
 
-    def set_stories(self, stories: Mapping[str, str]) -> None:
-        self._stories = stories
+    def set_grouping(self, group: StoryGrouping) -> None:
+        self._group = group
 
     def _flush(self, *, last: bool = False) -> None:
         """Hand the pending documents to the analysts and write the batch they made
@@ -521,15 +525,14 @@ class PostgresWriter:
 
     def _write(self, made: list[tuple[list[tuple[Any, ...]], Packed]]) -> None:
         """One batch's rows by ``COPY``, and its posting lists as one new segment."""
-        columns = ", ".join((*COLUMNS, "story_text"))
-        texts = self._story_texts
+        columns = ", ".join(COLUMNS)
         postings: dict[tuple[int, str], list[tuple[bytes, bytes]]] = {}
         with self._conn.cursor() as cursor:
             copy_sql = self.index.q(f"COPY {{s}}.docs_{self.generation} ({columns}) FROM STDIN")
             with cursor.copy(copy_sql) as copy:
                 for values, packed in made:
                     for value in values:
-                        copy.write_row((*value, texts.pop(value[1], None)))
+                        copy.write_row(value)
                     for key, arrays in packed.items():
                         postings.setdefault(key, []).append(arrays)
             copy_sql = self.index.q(
@@ -546,12 +549,18 @@ class PostgresWriter:
         self._segment += 1
 
     def _write_stories(self) -> None:
-        """The story groups :meth:`set_stories` gave, in place of the previous ones."""
-        if self._stories is None:
+        """The groups :meth:`set_grouping`'s function finds in the story texts of the
+        documents as this commit leaves them, in place of the previous ones."""
+        if self._group is None:
             return
+        texts = self._x(
+            "SELECT id, date, coalesce((SELECT min(s COLLATE \"C\") FROM unnest(sources) s), ''), "
+            "story_text FROM {s}.docs_{g}"
+        ).fetchall()
+        stories = self._group((i, d, s, bytes(t or b"")) for i, d, s, t in texts)
         if not self._fresh:
             self._x("UPDATE {s}.docs_{g} SET story = NULL WHERE story IS NOT NULL")
-        ids, groups = list(self._stories), list(self._stories.values())
+        ids, groups = list(stories), list(stories.values())
         self._x(
             """UPDATE {s}.docs_{g} d SET story = s.story
                FROM unnest(%s::text[], %s::text[]) s(id, story) WHERE d.id = s.id""",

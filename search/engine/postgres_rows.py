@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from search.analysis import WordForms, find_words, word_forms
+from search.analysis.stories import story_text
 from search.document import Document
 
 #: The four scored fields, in the order of the ``lengths`` column and the ``field`` of
@@ -63,6 +64,7 @@ COLUMNS = (
     "content_hash",
     "lengths",
     "exact",
+    "story_text",
 )
 
 
@@ -152,6 +154,8 @@ def row(docnum: int, document: Document) -> tuple[tuple[Any, ...], list[Posting]
         document.content_hash,
         lengths,
         vector(exact),
+        # Made here, in the analysing process, beside the document's other analysis.
+        story_text(document.body).to_bytes(),
     ), postings
 
 

@@ -16,6 +16,7 @@ in memory (``tests/test_doc_arrays.py`` checks both ways agree).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-from .base import STORY_FACET
+from .base import STORY_FACET, StoryGrouping
 from .whoosh_reading import DocMask, read_postings
 
 logger = logging.getLogger("search.engine")
@@ -39,6 +40,8 @@ _PREFIX = "arrays-"
 _META = "meta.json"
 _MICROSECONDS_A_DAY = 86_400_000_000
 _NO_DATE = 1 << 63
+#: The column of each document's story text (written by :mod:`.whoosh_writing`).
+STORY_COLUMN = "story_text"
 
 
 class ValueDocs:
@@ -107,12 +110,13 @@ def build(
     *,
     scored_fields: Iterable[str],
     facets: Mapping[str, bool],
-    stories: Mapping[str, str] | None = None,
+    group: StoryGrouping | None = None,
 ) -> DocArrays:
     """The arrays of the commit ``reader`` reads, from Whoosh's columns and postings;
-    with ``stories`` (id -> group, from the reindex that made the commit), the
-    :data:`~.base.STORY_FACET` column too. Built without them (an index whose arrays
-    were lost), the commit's articles are each a story of their own."""
+    with ``group`` (from the reindex that made the commit), the
+    :data:`~.base.STORY_FACET` column of the groups it finds in the commit's story
+    texts. Built without it (an index whose arrays were lost), the commit's articles
+    are each a story of their own until the next reindex."""
     size = reader.doc_count_all()
     live = np.ones(size, bool)
     for leaf, offset in reader.leaf_readers():
@@ -140,9 +144,7 @@ def build(
         name: _value_docs(reader, name) if multi else _value_codes(reader, name, size)
         for name, multi in facets.items()
     }
-    if stories:
-        columns[STORY_FACET] = _story_codes(ids, stories)
-    return DocArrays(
+    built = DocArrays(
         size=size,
         live=live,
         ordinal=ordinal,
@@ -150,6 +152,41 @@ def build(
         lengths={field: _lengths(reader, field, size) for field in scored_fields},
         facets=columns,
     )
+    if group is not None:
+        stories = group(story_texts(reader, built))
+        if stories:
+            columns[STORY_FACET] = _story_codes(ids, stories)
+    return built
+
+
+def story_texts(reader: Any, arrays: Any) -> list[tuple[str, dt.date | None, str, bytes]]:
+    """Every live document's (id, date, first source in code-point order, story text),
+    from the columns and arrays, not the stored fields (which hold every body).
+    ``arrays`` are the commit's (:class:`DocArrays`, or a snapshot holding them)."""
+    first_source = np.full(arrays.size, -1, np.int32)
+    sources = arrays.facets.get("sources")
+    names = sources.names if isinstance(sources, ValueDocs) else []
+    if isinstance(sources, ValueDocs):
+        for number in reversed(range(len(names))):  # the lexicon's order: the lowest wins
+            first_source[sources._of(number)] = number
+    found = []
+    for leaf, offset in reader.leaf_readers():
+        ids = list(leaf.column_reader("id", translate=False))
+        texts = leaf.column_reader(STORY_COLUMN) if leaf.has_column(STORY_COLUMN) else None
+        for local, raw_id in enumerate(ids):
+            doc = offset + local
+            if not arrays.live[doc]:
+                continue
+            day = int(arrays.ordinal[doc])
+            found.append(
+                (
+                    raw_id.decode("utf-8"),
+                    dt.date.fromordinal(day) if day else None,
+                    names[first_source[doc]] if first_source[doc] >= 0 else "",
+                    texts[local] if texts is not None else b"",
+                )
+            )
+    return found
 
 
 def _story_codes(ids: np.ndarray, stories: Mapping[str, str]) -> ValueCodes:
@@ -220,12 +257,12 @@ def write(
     *,
     scored_fields: Iterable[str],
     facets: Mapping[str, bool],
-    stories: Mapping[str, str] | None = None,
+    group: StoryGrouping | None = None,
 ) -> Path:
     """Build the arrays of ``reader``'s commit and store them in ``folder`` (atomically:
     a reader sees all of them or none), removing older commits' arrays."""
     commit = commit_of(reader)
-    arrays = build(reader, scored_fields=scored_fields, facets=facets, stories=stories)
+    arrays = build(reader, scored_fields=scored_fields, facets=facets, group=group)
     final = folder / f"{_PREFIX}{commit}"
     # A ``.tmp`` folder: a killed writer's is removed with Whoosh's own leftovers.
     temp = folder / f"{_PREFIX}{commit}.{os.getpid()}.tmp"

@@ -27,7 +27,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,6 +57,7 @@ from .base import (
     Memo,
     Phrase,
     Sort,
+    StoryGrouping,
 )
 from .counting import collapsed_page, day_counts, story_count
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
@@ -196,21 +197,19 @@ class WhooshWriter:
         # without it until the next full rebuild, rather than refusing them.
         self._names = set(writer.schema.names())
 
-    def _fields(self, document: Document, story: bytes) -> dict[str, Any]:
+    def _fields(self, document: Document) -> dict[str, Any]:
         fields = _fields(document)
-        if story:
-            fields["story_text"] = story
         return (
             fields
             if fields.keys() <= self._names
             else {k: v for k, v in fields.items() if k in self._names}
         )
 
-    def add(self, document: Document, story: bytes = b"") -> None:
-        self._writer.add_document(**self._fields(document, story))
+    def add(self, document: Document) -> None:
+        self._writer.add_document(**self._fields(document))
 
-    def update(self, document: Document, story: bytes = b"") -> None:
-        self._writer.update_document(**self._fields(document, story))
+    def update(self, document: Document) -> None:
+        self._writer.update_document(**self._fields(document))
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
@@ -277,34 +276,8 @@ class WhooshEngine:
 
     @_reading
     def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
-        """From the columns and arrays, not the stored fields (which hold every body).
-        A document's source here is its alphabetically first, as in every engine."""
         snap = self._snapshot()
-        first_source = np.full(snap.size, -1, np.int32)
-        sources = snap.facets.get("sources")
-        if isinstance(sources, arrays.ValueDocs):
-            for number in reversed(range(len(sources.names))):  # the lowest name wins
-                start, end = sources.starts[number], sources.starts[number + 1]
-                first_source[sources.docs[start:end]] = number
-        names = sources.names if sources is not None else []
-        found = []
-        for leaf, offset in snap.searcher.reader().leaf_readers():
-            ids = list(leaf.column_reader("id", translate=False))
-            texts = leaf.column_reader("story_text") if leaf.has_column("story_text") else None
-            for local, raw_id in enumerate(ids):
-                doc = offset + local
-                if not snap.live[doc]:
-                    continue
-                day = int(snap.ordinal[doc])
-                found.append(
-                    (
-                        raw_id.decode("utf-8"),
-                        dt.date.fromordinal(day) if day else None,
-                        names[first_source[doc]] if first_source[doc] >= 0 else "",
-                        texts[local] if texts is not None else b"",
-                    )
-                )
-        return iter(found)
+        return iter(arrays.story_texts(snap.searcher.reader(), snap))
 
     @_reading
     def story_of(self, doc_id: str) -> str | None:
@@ -435,16 +408,13 @@ class WhooshEngine:
     def build_arrays(reader: Any) -> arrays.DocArrays:
         return arrays.build(reader, scored_fields=SCORED_FIELDS, facets=FACET_FIELDS)
 
-    def write_arrays(self, stories: Mapping[str, str] | None = None) -> Path:
+    def write_arrays(self, group: StoryGrouping | None = None) -> Path:
         """Store the per-document arrays of this generation's latest commit (the writer's
-        last step, so that no search worker has to build them), with its story groups."""
+        last step, so that no search worker has to build them), with the story groups
+        ``group`` finds in it."""
         with self._ix.reader() as reader:
             return arrays.write(
-                self.path,
-                reader,
-                scored_fields=SCORED_FIELDS,
-                facets=FACET_FIELDS,
-                stories=stories,
+                self.path, reader, scored_fields=SCORED_FIELDS, facets=FACET_FIELDS, group=group
             )
 
     def _evaluate(

@@ -31,7 +31,6 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,14 @@ from search.document import Document
 
 from . import whoosh_manifest as manifests
 from . import whoosh_store as store
-from .base import DEFAULT_CACHE_MB, IndexIncompatible, IndexMissing, IndexOptions, ServerHealth
+from .base import (
+    DEFAULT_CACHE_MB,
+    IndexIncompatible,
+    IndexMissing,
+    IndexOptions,
+    ServerHealth,
+    StoryGrouping,
+)
 from .whoosh_engine import WhooshEngine, WhooshWriter
 from .whoosh_processes import mark_writing, unmark_writing
 from .whoosh_reading import PostingCache
@@ -188,25 +194,26 @@ class _Writer:
         if procs > 1:
             mark_writing()  # the writer's worker processes die with this one
         self._writer: WhooshWriter = engine.writer(procs=procs, batch=batch)
-        self._stories: Mapping[str, str] | None = None
+        self._group: StoryGrouping | None = None
 
-    def add(self, document: Document, story: bytes = b"") -> None:
-        self._writer.add(document, story)
+    def add(self, document: Document) -> None:
+        self._writer.add(document)
 
-    def update(self, document: Document, story: bytes = b"") -> None:
-        self._writer.update(document, story)
+    def update(self, document: Document) -> None:
+        self._writer.update(document)
 
     def delete(self, doc_id: str) -> None:
         self._writer.delete(doc_id)
 
-    def set_stories(self, stories: Mapping[str, str]) -> None:
-        # Doc numbers are the commit's: the groups go into its arrays, written after it.
-        self._stories = stories
+    def set_grouping(self, group: StoryGrouping) -> None:
+        # The story texts are made by the writing processes and readable once committed;
+        # the groups go into the commit's arrays, written right after it.
+        self._group = group
 
     def commit(self) -> None:
         try:
             self._writer.commit()
-            self.engine.write_arrays(self._stories)
+            self.engine.write_arrays(self._group)
         finally:
             self._finish()
 
@@ -238,17 +245,17 @@ class Rebuild:
         self.workers = writer.workers
         self._writer = writer
 
-    def add(self, document: Document, story: bytes = b"") -> None:
-        self._writer.add(document, story)
+    def add(self, document: Document) -> None:
+        self._writer.add(document)
 
-    def update(self, document: Document, story: bytes = b"") -> None:
-        self._writer.add(document, story)  # a new generation holds no older version
+    def update(self, document: Document) -> None:
+        self._writer.add(document)  # a new generation holds no older version
 
     def delete(self, doc_id: str) -> None:
         raise ValueError("a rebuild starts empty: there is nothing to delete")
 
-    def set_stories(self, stories: Mapping[str, str]) -> None:
-        self._writer.set_stories(stories)
+    def set_grouping(self, group: StoryGrouping) -> None:
+        self._writer.set_grouping(group)
 
     def commit(self) -> None:
         try:

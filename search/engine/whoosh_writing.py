@@ -58,6 +58,11 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
+from search.analysis.stories import story_text
+
+#: The column holding each document's story text (:mod:`search.analysis.stories`).
+STORY_FIELD = "story_text"
+
 # A posting as Whoosh's writers pass it around: (field, term, docnum, weight, value).
 Posting = tuple[str, bytes, int, float, bytes | None]
 # What a field's ``index`` gives for each term of a document: (term, freq, weight, value).
@@ -407,6 +412,9 @@ def add_document(writer: SegmentWriter, fields: dict[str, Any], *, plain: bool) 
     term vectors or spelling fields (``plain`` false, see :func:`_plain_schema`), take
     Whoosh's own method.
     """
+    if STORY_FIELD in writer.schema and fields.get("body_exact") is not None:
+        # Made here, in the writing process, beside the document's other analysis.
+        fields = {**fields, STORY_FIELD: story_text(fields["body_exact"]).to_bytes()}
     pool = writer.pool
     if not plain or not isinstance(pool, TermPool) or any(k[:1] == "_" for k in fields):
         SegmentWriter.add_document(writer, **fields)

@@ -44,7 +44,7 @@ from search.engine import (
 
 from .carryover import kept_documents
 from .manifest import CorpusReading, fingerprint, stored_hashes
-from .stories import StoryTexts
+from .stories import Grouping
 from .summary import EXAMPLES, Mode, ReindexSummary
 
 logger = logging.getLogger("search.indexing")
@@ -208,10 +208,10 @@ def _full(
     summary.procs = writer.workers
     logger.info("building %s", writer.generation)
     hashes: dict[str, str] = {}
-    stories = StoryTexts()
+    writer.set_grouping(Grouping(summary))
     try:
         for doc in docs:
-            writer.add(doc, stories.add(doc))
+            writer.add(doc)
             hashes[doc.id] = doc.content_hash
             progress.document()
         if report.read == 0:
@@ -220,11 +220,10 @@ def _full(
         if live is not None:
             kept = kept_documents(index.reader(), set(hashes), report)
             for doc in kept:
-                writer.add(doc, stories.add(doc))
+                writer.add(doc)
                 hashes[doc.id] = doc.content_hash
             summary.kept = len(kept)
             summary.kept_from = sorted({origin_file(d.origin) for d in kept})
-        stories.group(writer, summary)
         logger.info("committing %d documents to %s", len(hashes), writer.generation)
         writer.commit()
     except _NothingRead:
@@ -267,7 +266,6 @@ def _incremental(
     hashes = old if old is not None else dict(reader.content_hashes())
     old = hashes
     writer: IndexWriter | None = None
-    stories = StoryTexts()
     seen: set[str] = set()
     if workers is None and reading.bytes_to_read < SMALL_CHANGE_BYTES:
         # Writer processes are forked from this one (its memory and all); for a few
@@ -276,6 +274,7 @@ def _incremental(
 
     def open_writer() -> IndexWriter:
         opened = index.writer(workers=workers)
+        opened.set_grouping(Grouping(summary))
         summary.procs = opened.workers
         return opened
 
@@ -290,10 +289,10 @@ def _incremental(
             if writer is None:
                 writer = open_writer()
             if previous is None:
-                writer.add(doc, stories.add(doc))
+                writer.add(doc)
                 summary.added += 1
             else:
-                writer.update(doc, stories.add(doc))
+                writer.update(doc)
                 summary.updated += 1
             hashes[doc.id] = doc.content_hash
         seen.update(reading.unchanged_ids)
@@ -315,13 +314,9 @@ def _incremental(
             if writer is None:
                 writer = open_writer()
             writer.delete(doc_id)
-            stories.gone.add(doc_id)
             del hashes[doc_id]
             summary.deleted += 1
         if writer is not None:
-            # The unchanged documents' story texts as the index keeps them, with this
-            # run's: a new article can join (or found) a story of older ones.
-            stories.group(writer, summary, reader.story_texts())
             logger.info("committing %d changes to %s", summary.changed, summary.generation)
             writer.commit()
             writer = None

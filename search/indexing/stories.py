@@ -18,18 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from search.analysis.stories import StoryText, boilerplate, one_story, story_text
-from search.document import Document
-from search.engine import IndexWriter
+from search.analysis.stories import StoryText, boilerplate, one_story
 
 from .summary import ReindexSummary
 
 logger = logging.getLogger("search.indexing")
+
+#: An article as grouping sees it: id, date, first source, stored story text.
+Article = tuple[str, dt.date | None, str, bytes]
 
 #: Copies appear within days of each other; further apart, shared text is background.
 WINDOW_DAYS = 3
@@ -125,7 +126,7 @@ def _first(item: StoryItem) -> tuple[int, str]:
     return (item.date.toordinal() if item.date else 10**7, item.id)
 
 
-def regroup(articles: Iterable[tuple[str, dt.date | None, str, bytes]]) -> dict[str, str]:
+def regroup(articles: Iterable[Article]) -> dict[str, str]:
     """The story groups of a whole index, from each article's (id, date, first source,
     stored :class:`~search.analysis.stories.StoryText`): ``{id: the group's first
     article}`` for every article in a group of two or more (the rest are stories of
@@ -151,44 +152,26 @@ def regroup(articles: Iterable[tuple[str, dt.date | None, str, bytes]]) -> dict[
     return {item.id: group for item, group in zip(items, groups, strict=True) if sizes[group] > 1}
 
 
-class StoryTexts:
-    """A reindex's story texts: computed for each document it writes (and stored with
-    it), then grouped with the unchanged documents' just before the commit, so that
-    the commit carries its groups (:meth:`IndexWriter.set_stories`)."""
+class Grouping:
+    """What a reindex hands its writer (:meth:`IndexWriter.set_grouping`): at commit, the
+    engine calls it with the story texts of every document the index will hold (made by
+    the engine's own analysing processes as it wrote them, and kept with them), and the
+    groups it finds are the commit's. It notes in the run's summary what it found."""
 
-    def __init__(self) -> None:
-        self.texts: dict[str, tuple[dt.date | None, str, bytes]] = {}
-        self.gone: set[str] = set()
+    def __init__(self, summary: ReindexSummary) -> None:
+        self.summary = summary
 
-    def add(self, document: Document) -> bytes:
-        """The document's story text, to store with it."""
-        data = story_text(document.body).to_bytes()
-        self.texts[document.id] = (document.date, min(document.sources, default=""), data)
-        return data
-
-    def group(
-        self,
-        writer: IndexWriter,
-        summary: ReindexSummary,
-        unchanged: Iterable[tuple[str, dt.date | None, str, bytes]] = (),
-    ) -> None:
+    def __call__(
+        self, articles: Iterable[tuple[str, dt.date | None, str, bytes]]
+    ) -> dict[str, str]:
         started = time.perf_counter()
-        written, gone = self.texts, self.gone
-
-        def everything() -> Iterator[tuple[str, dt.date | None, str, bytes]]:
-            for doc_id, date, source, data in unchanged:
-                if doc_id not in written and doc_id not in gone:
-                    yield doc_id, date, source, data
-            for doc_id, (date, source, data) in written.items():
-                yield doc_id, date, source, data
-
-        groups = regroup(everything())
-        writer.set_stories(groups)
-        summary.story_groups = len(set(groups.values()))
-        summary.story_seconds = round(time.perf_counter() - started, 3)
+        groups = regroup(articles)
+        self.summary.story_groups = len(set(groups.values()))
+        self.summary.story_seconds = round(time.perf_counter() - started, 3)
         logger.info(
             "%d story groups of %d articles in %.1f s",
-            summary.story_groups,
+            self.summary.story_groups,
             len(groups),
-            summary.story_seconds,
+            self.summary.story_seconds,
         )
+        return groups
