@@ -7,10 +7,12 @@ shingles decides (:func:`search.analysis.stories.one_story`), and groups are the
 connected pairs. A group is named by its first article (the earliest, then the
 smallest id): who published first.
 
-This is an exact join rather than MinHash/LSH: measured on the judged pairs
-(``evaluation/story_pairs/evaluate.py``, ``docs/quality.md``) the estimates of a
-128-value MinHash cost recall at the same precision, and LSH bands tuned to catch a
-flash inside its full copy (Jaccard 0.1) let through most of the archive as candidates.
+This is an exact join rather than MinHash/LSH: on the judged pairs
+(``evaluation/story_pairs``, ``python -m benchmarks.stories``, docs/benchmarks.md) the
+same rule on a 128-value MinHash's estimates lost precision (0.938 against 0.962 on the
+held-out half), and LSH bands loose enough to catch a flash inside its full copy
+(Jaccard near 0.1) would pass most pairs on anyway; the exact join takes about two
+seconds for ANT's 31,500 articles.
 """
 
 from __future__ import annotations
