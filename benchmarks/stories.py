@@ -162,7 +162,7 @@ def story_cost() -> str:
             machine_line(),
             f"A full reindex of ANT ({documents:,} articles, two processes), the best of two "
             "builds each, alternated: without the story steps, and with them (each article's "
-            "story text stored, the groups found before the commit):",
+            "story text made by the writing processes and stored, the groups found at the commit):",
             table(["reindex", "time", "docs/s", "against without", "grouping"], rows),
             "The query benchmark's 200 queries on the grouped index, warm:",
             table(["searches", "median", "p95"], latency),
