@@ -94,7 +94,9 @@ def minhash_same(items: list[StoryItem], wanted: set[tuple[str, str]]) -> dict:
                 signatures[doc_id] = minhash
     decided = {}
     for a, b in wanted:
-        size_a, size_b = len(items[position[a]].shingles), len(items[position[b]].shingles)
+        # Sizes of the sets: an article may repeat a shingle (the join counts it once).
+        size_a = len(np.unique(items[position[a]].shingles))
+        size_b = len(np.unique(items[position[b]].shingles))
         jaccard = signatures[a].jaccard(signatures[b])
         common = round(jaccard * (size_a + size_b) / (1 + jaccard))
         decided[(a, b)] = one_story(common, size_a, size_b)

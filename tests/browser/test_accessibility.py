@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext
 
 from tests.browser.conftest import Watcher
+from tests.browser.support import DEVICES
 from tests.support import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,14 +64,21 @@ def test_no_serious_accessibility_violation_on_any_page(
     scheme: str,
     device: str,
 ) -> None:
-    viewport = (
-        {"width": 1280, "height": 800} if device == "desktop" else {"width": 390, "height": 844}
-    )
+    assert_no_serious_violation(new_context, scheme, device, base_url, PAGES)
+
+
+def assert_no_serious_violation(
+    new_context: Callable[..., tuple[BrowserContext, Watcher]],
+    scheme: str,
+    device: str,
+    base_url: str,
+    pages: dict[str, str],
+) -> None:
+    """axe-core on every page of ``pages`` as ``device`` shows it in ``scheme``."""
     context, watcher = new_context(
-        viewport=viewport, color_scheme=scheme, is_mobile=device == "phone", bypass_csp=True
+        viewport=DEVICES[device], color_scheme=scheme, is_mobile=device == "phone", bypass_csp=True
     )
-    watcher.expected.append("404")  # the not-found page's own status, in the console
-    watcher.expected.append("400")
-    report = {name: violations(context, base_url + path) for name, path in PAGES.items()}
+    watcher.expected += ["404", "400"]  # the not-found and bad-request pages' own statuses
+    report = {name: violations(context, base_url + path) for name, path in pages.items()}
     bad = {name: found for name, found in report.items() if found}
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)

@@ -5,7 +5,6 @@ and phone)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import Watcher
 from tests.browser.support import SCREENS, keep_screenshot, results_phrase, screen_page
-from tests.browser.test_accessibility import PAGES, violations
+from tests.browser.test_accessibility import PAGES, assert_no_serious_violation
 
 
 def english(path: str) -> str:
@@ -67,16 +66,8 @@ def test_no_serious_accessibility_violation_in_english(
     scheme: str,
     device: str,
 ) -> None:
-    viewport = (
-        {"width": 1280, "height": 800} if device == "desktop" else {"width": 390, "height": 844}
-    )
-    context, watcher = new_context(
-        viewport=viewport, color_scheme=scheme, is_mobile=device == "phone", bypass_csp=True
-    )
-    watcher.expected += ["404", "400"]
-    report = {name: violations(context, base_url + english(path)) for name, path in PAGES.items()}
-    bad = {name: found for name, found in report.items() if found}
-    assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
+    pages = {name: english(path) for name, path in PAGES.items()}
+    assert_no_serious_violation(new_context, scheme, device, base_url, pages)
 
 
 @pytest.mark.parametrize(("scheme", "device"), SCREENS)
