@@ -329,3 +329,17 @@ def test_the_json_api_is_the_same_in_any_language(client: FlaskClient) -> None:
     english = client.get(f"/api/search?q={DROUGHT}&lang=en").get_json()
     assert plain == english
     assert all("lang=" not in (hit.get("url") or "") for hit in english["hits"])
+
+
+def test_catalogues_are_never_taken_from_a_folder_someone_else_could_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(i18n.tempfile, "tempdir", str(tmp_path))
+    shared = tmp_path / f"naba-translations-{i18n.os.getuid()}"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)  # as another user's, or a careless one, would leave it
+    compiled = i18n.compiled_catalogues()
+    assert shared not in compiled.parents
+    assert compiled.parent.stat().st_mode & 0o077 == 0
+    shared.chmod(0o700)
+    assert shared in i18n.compiled_catalogues().parents

@@ -19,9 +19,11 @@ changed catalogue is never served stale.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -102,17 +104,21 @@ def language_url(language: str) -> str:
 
 def compiled_catalogues(source: Path = TRANSLATIONS) -> Path:
     """The ``.mo`` files of ``source``'s ``.po`` catalogues, compiled once per content
-    into the temporary folder (workers racing to compile all write the same bytes; each
-    writes its own folder and the first rename wins)."""
+    into this user's private folder under the temporary one (workers racing to compile
+    all write the same bytes; each writes its own folder and the first rename wins).
+
+    Private, because a translation is trusted markup on every page: a folder another
+    user of the machine could have made first is not used."""
     catalogues = sorted(source.glob("*/LC_MESSAGES/*.po"))
     digest = hashlib.sha256()
     for path in catalogues:
         digest.update(path.relative_to(source).as_posix().encode())
         digest.update(path.read_bytes())
-    target = Path(tempfile.gettempdir()) / f"naba-translations-{digest.hexdigest()[:16]}"
+    home = _private_folder(Path(tempfile.gettempdir()) / f"naba-translations-{os.getuid()}")
+    target = home / digest.hexdigest()[:16]
     if target.is_dir():
         return target
-    building = Path(tempfile.mkdtemp(prefix="naba-translations-", dir=target.parent))
+    building = Path(tempfile.mkdtemp(prefix="building-", dir=home))
     for path in catalogues:
         with path.open("rb") as po:
             catalogue = read_po(po, locale=path.parent.parent.name)
@@ -125,6 +131,17 @@ def compiled_catalogues(source: Path = TRANSLATIONS) -> Path:
     except OSError:  # another worker finished first: its copy is the same
         shutil.rmtree(building, ignore_errors=True)
     return target
+
+
+def _private_folder(path: Path) -> Path:
+    """``path``, made if need be, when it is this user's and no one else may write in it;
+    else a new private folder of its own."""
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)
+    info = path.lstat()
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022:
+        return path
+    return Path(tempfile.mkdtemp(prefix="naba-translations-"))
 
 
 def init_app(app: Flask) -> None:
