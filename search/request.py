@@ -178,16 +178,18 @@ class Hit:
             "category": record["category"],
             "score": round(self.score, 4),
             "snippet": self.snippet,
-            "versions": [
-                {
-                    "id": version.id,
-                    "title": version.title,
-                    "date": version.date.isoformat() if version.date else None,
-                    "sources": list(version.sources),
-                }
-                for version in self.versions
-            ],
+            "versions": [version_record(version) for version in self.versions],
         }
+
+
+def version_record(document: StoredDocument) -> dict[str, Any]:
+    """A story's version as a hit's ``versions`` and the article page list it."""
+    return {
+        "id": document.id,
+        "title": document.title,
+        "date": document.date.isoformat() if document.date else None,
+        "sources": list(document.sources),
+    }
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from search.analysis import word_forms
 from search.engine import STORY_FACET, EngineQuery, Filters, Index
+from search.request import version_record
 
 #: The most versions an article page lists (a story republished more is rare).
 MAX_VERSIONS = 50
@@ -34,15 +35,7 @@ def story_versions(index: Index, doc_id: str) -> list[dict[str, Any]]:
         offset=0,
         limit=MAX_VERSIONS,
     )
-    return [
-        {
-            "id": hit.document.id,
-            "title": hit.document.title,
-            "date": hit.document.date.isoformat() if hit.document.date else None,
-            "sources": list(hit.document.sources),
-        }
-        for hit in found.hits
-    ]
+    return [version_record(hit.document) for hit in found.hits]
 
 
 def compare_versions(index: Index, doc_id: str, other_id: str) -> list[dict[str, str]] | None:

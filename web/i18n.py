@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel
 
 #: The interface languages: code -> (its own name, text direction).
 LANGUAGES: dict[str, tuple[str, str]] = {"ar": ("العربية", "rtl"), "en": ("English", "ltr")}
@@ -157,5 +157,4 @@ def init_app(app: Flask) -> None:
         text_direction=text_direction,
         language_url=language_url,
         languages=LANGUAGES,
-        get_locale=get_locale,
     )

@@ -40,6 +40,7 @@ from .base import (
     ReindexRunning,
     ServerHealth,
     Sort,
+    StoryArticle,
     StoryGrouping,
     Word,
 )
@@ -151,6 +152,7 @@ __all__ = [
     "ReindexRunning",
     "ServerHealth",
     "Sort",
+    "StoryArticle",
     "StoryGrouping",
     "UnknownLocation",
     "Word",

@@ -265,7 +265,8 @@ def _weight(value: object) -> int:
 
 #: What finds story groups (:func:`search.indexing.stories.regroup`): every document's
 #: (id, date, first source, story text) in, ``{id: group}`` for the grouped ones out.
-StoryGrouping = Callable[[Iterable[tuple[str, dt.date | None, str, bytes]]], Mapping[str, str]]
+StoryArticle = tuple[str, dt.date | None, str, bytes]
+StoryGrouping = Callable[[Iterable[StoryArticle]], Mapping[str, str]]
 
 
 class IndexWriter(Protocol):
@@ -346,7 +347,7 @@ class IndexReader(Protocol):
 
     def content_hashes(self) -> Iterator[tuple[str, str]]: ...
 
-    def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
+    def story_texts(self) -> Iterator[StoryArticle]:
         """Every document's (id, date, first source or "", stored story text; empty for
         documents written without one)."""
 

@@ -46,6 +46,7 @@ from .base import (
     Memo,
     Phrase,
     Sort,
+    StoryArticle,
 )
 from .counting import collapsed_page, story_count
 from .postgres_columns import Candidates, Columns
@@ -477,7 +478,7 @@ class PostgresReader:
         for doc_id, content_hash in self._rows("SELECT id, content_hash FROM {s}.docs"):
             yield doc_id, content_hash or ""
 
-    def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
+    def story_texts(self) -> Iterator[StoryArticle]:
         """A document's source here is its first in code-point order (``COLLATE "C"``), as
         in every engine, whatever the database's own collation."""
         found = self._rows(

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-from .base import STORY_FACET, StoryGrouping
+from .base import STORY_FACET, StoryArticle, StoryGrouping
 from .whoosh_reading import DocMask, read_postings
 
 logger = logging.getLogger("search.engine")
@@ -159,7 +159,7 @@ def build(
     return built
 
 
-def story_texts(reader: Any, arrays: Any) -> list[tuple[str, dt.date | None, str, bytes]]:
+def story_texts(reader: Any, arrays: Any) -> list[StoryArticle]:
     """Every live document's (id, date, first source in code-point order, story text),
     from the columns and arrays, not the stored fields (which hold every body).
     ``arrays`` are the commit's (:class:`DocArrays`, or a snapshot holding them)."""

@@ -57,6 +57,7 @@ from .base import (
     Memo,
     Phrase,
     Sort,
+    StoryArticle,
     StoryGrouping,
 )
 from .counting import collapsed_page, day_counts, story_count
@@ -275,7 +276,7 @@ class WhooshEngine:
                 yield fields["id"], fields.get("content_hash", "")
 
     @_reading
-    def story_texts(self) -> Iterator[tuple[str, dt.date | None, str, bytes]]:
+    def story_texts(self) -> Iterator[StoryArticle]:
         snap = self._snapshot()
         return iter(arrays.story_texts(snap.searcher.reader(), snap))
 

@@ -26,13 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.analysis.stories import StoryText, boilerplate, one_story
+from search.engine import StoryArticle
 
 from .summary import ReindexSummary
 
 logger = logging.getLogger("search.indexing")
-
-#: An article as grouping sees it: id, date, first source, stored story text.
-Article = tuple[str, dt.date | None, str, bytes]
 
 #: Copies appear within days of each other; further apart, shared text is background.
 WINDOW_DAYS = 3
@@ -128,7 +126,7 @@ def _first(item: StoryItem) -> tuple[int, str]:
     return (item.date.toordinal() if item.date else 10**7, item.id)
 
 
-def regroup(articles: Iterable[Article]) -> dict[str, str]:
+def regroup(articles: Iterable[StoryArticle]) -> dict[str, str]:
     """The story groups of a whole index, from each article's (id, date, first source,
     stored :class:`~search.analysis.stories.StoryText`): ``{id: the group's first
     article}`` for every article in a group of two or more (the rest are stories of
@@ -163,9 +161,7 @@ class Grouping:
     def __init__(self, summary: ReindexSummary) -> None:
         self.summary = summary
 
-    def __call__(
-        self, articles: Iterable[tuple[str, dt.date | None, str, bytes]]
-    ) -> dict[str, str]:
+    def __call__(self, articles: Iterable[StoryArticle]) -> dict[str, str]:
         started = time.perf_counter()
         groups = regroup(articles)
         self.summary.story_groups = len(set(groups.values()))
