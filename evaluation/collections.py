@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -45,6 +45,8 @@ class Collection:
     queries: dict[str, str]
     qrels: Qrels
     note: str = ""
+    #: id → title, for collections whose documents have one (news); else none.
+    titles: dict[str, str] = field(default_factory=dict)
 
     def limited(self, limit: int | None) -> Collection:
         """The same collection with only its first ``limit`` questions (all documents kept)."""
@@ -58,6 +60,7 @@ class Collection:
             keep,
             {q: self.qrels[q] for q in keep},
             f"{self.note} First {limit} questions only.".strip(),
+            self.titles,
         )
 
 
@@ -108,6 +111,13 @@ def _squad(path: Path, name: str, role: Role) -> Collection:
     return Collection(name, role, documents, queries, qrels, note)
 
 
+def _news(root: Path) -> Collection:
+    """Naba's own news topics over SaudiNewsNet (:mod:`evaluation.news`)."""
+    from .news import collection
+
+    return collection(root.parent / "data" / "saudinewsnet")
+
+
 # name → loader. Order is the report's order.
 LOADERS: dict[str, Callable[[Path], Collection]] = {
     "quranqa-train": lambda root: _quranqa(root, "train", "tune"),
@@ -116,6 +126,7 @@ LOADERS: dict[str, Callable[[Path], Collection]] = {
     "arcd-test": lambda root: _squad(root / "arcd/arcd-test.json", "arcd-test", "test"),
     "xquad-r": lambda root: _squad(root / "lareqa-ar/xquad-r_ar.json", "xquad-r", "test"),
     "mlqa-r": lambda root: _squad(root / "lareqa-ar/mlqa-dev-r_ar.json", "mlqa-r", "test"),
+    "snn-news": _news,
 }
 COLLECTIONS = tuple(LOADERS)
 

@@ -71,7 +71,7 @@ class CollectionResult:
 def run_system(collection: Collection, system: System) -> SystemResult:
     """Index ``collection`` with ``system``, ask every question, score the rankings."""
     start = time.perf_counter()
-    reader = system.build(collection.documents)
+    reader = system.build(collection.documents, collection.titles)
     indexed = time.perf_counter()
     outcomes = []
     for qid, text in collection.queries.items():

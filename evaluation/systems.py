@@ -28,6 +28,7 @@ Naba's own stemmer runs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -79,25 +80,33 @@ class System:
     label: str
     #: "naba": as shipped; None: stock Whoosh's StandardAnalyzer; else a word → forms.
     forms: Callable[[str], WordForms] | str | None
+    #: Any one word is enough (no minimum-should-match): the recall baseline.
+    any_word: bool = False
 
     @property
     def shipped(self) -> bool:
         return self.forms in ("naba", "naba-postgres")
 
-    def build(self, documents: dict[str, str]) -> IndexReader:
-        """An in-memory index of ``documents`` (id → text, as the body; no title), or
-        for ``naba-postgres`` a PostgreSQL one (:mod:`evaluation.postgres`)."""
+    def build(self, documents: dict[str, str], titles: dict[str, str] | None = None) -> IndexReader:
+        """An in-memory index of ``documents`` (id → body) with their ``titles`` (none
+        for the question-answering collections), or for ``naba-postgres`` a PostgreSQL
+        one (:mod:`evaluation.postgres`)."""
         if self.forms == "naba-postgres":
             from .postgres import build
 
-            return build(documents)
-        return comparison_index(self.name, documents, self.forms)
+            return build(documents, titles or {})
+        return comparison_index(self.name, documents, self.forms, titles or {})
 
     def query(self, text: str) -> ParsedQuery:
         """The question as this system searches it (see the module docstring)."""
         if self.shipped:
             return parse_query(text)
-        return _reanalyse(parse_query(text, mode="exact"), self.forms)
+        parsed = _reanalyse(parse_query(text, mode="exact"), self.forms)
+        if self.any_word:
+            parsed.query = dataclasses.replace(
+                parsed.query, min_match=min(parsed.query.min_match, 1)
+            )
+        return parsed
 
 
 def _analyse(forms: object, text: str) -> list[Word]:
@@ -153,6 +162,9 @@ SYSTEMS: tuple[System, ...] = (
     System("snowball", "Snowball Arabic stemmer", baseline_forms("snowball")),
     System("light10", "light10 (Lucene-style light stemmer)", baseline_forms("light10")),
     System("isri", "ISRI root stemmer (nltk)", baseline_forms("isri")),
+    System(
+        "light10-any", "light10, any one word is enough", baseline_forms("light10"), any_word=True
+    ),
     System("naba", "Naba as shipped (stemmed + exact fields)", "naba"),
     System("naba-postgres", "Naba as shipped, on the PostgreSQL engine", "naba-postgres"),
 )

@@ -1,9 +1,9 @@
 """Query syntax a news reader can use without a manual.
 
-* plain words: ranked by BM25F over title and body. Up to three words are
-  all required; longer queries (a question, a pasted headline) need
-  :func:`required_matches` of them (three quarters, at least three), and
-  documents with every word rank first, so a long query still finds the story;
+* plain words: ranked by BM25F over title and body, in tiers: the articles with
+  every word first; for longer queries (a question, a pasted headline) then those
+  with :func:`required_matches` of them (three quarters, at least three); then
+  those that miss one word more, and so on, down to any one word;
 * ``"a phrase"`` (also «…» and “…”), matched word for word on the exact fields;
 * ``-word`` / ``-"a phrase"`` to exclude;
 * ``OR`` / ``أو`` between words or phrases for alternatives;
@@ -38,7 +38,7 @@ from search.params import OPERATORS, InvalidRequest, merge, to_filters
 
 MAX_QUERY_CHARS = 1000
 MAX_GROUPS = 32
-# Up to SHORT_QUERY words all are required; beyond, LONG_QUERY_SHARE of them
+# Up to SHORT_QUERY words the first tier has them all; beyond, LONG_QUERY_SHARE of them
 # (rounded up, at least SHORT_QUERY). Measured in docs/quality.md.
 SHORT_QUERY = 3
 LONG_QUERY_SHARE = 3 / 4
@@ -53,18 +53,14 @@ _ITEM = re.compile(r'(-?)(?:"([^"]*)"|([^\s:"]+):"([^"]*)"|(\S+))')
 
 
 def required_matches(groups: int) -> int:
-    """How many of a query's words (after stop words) a document must contain.
+    """How many of a query's words (after stop words) put a document in the first tier.
 
     All of up to three keywords, as a reader typing "انفجار مرفأ بيروت" expects
-    (and the counts and facets then describe those articles only). From four
-    words on, three quarters of them, rounded up: a pasted headline or a
-    question shares most but not all of its words with the story. When no
-    document has that many, :func:`search.searching.find` relaxes to any word
-    and says so. Measured with ``python -m evaluation`` (``docs/quality.md``,
-    step 6): against a third of the words from three on, MRR@10 moves by less
-    than 0.01 on the tuning splits and Recall@100 on Qur'an QA rises, because
-    the questions that find nothing now fall back to any word.
-    Documents with every word still rank first (see the engine).
+    to see first. From four words on, three quarters of them, rounded up: a
+    pasted headline or a question shares most but not all of its words with the
+    story. Documents with fewer follow, a tier for each word missed (see
+    :class:`~search.engine.EngineQuery`), and the page says how many are in the
+    first tier. Measured with ``python -m evaluation`` (``docs/quality.md``).
     """
     if groups <= SHORT_QUERY:
         return groups

@@ -206,6 +206,12 @@ class SearchResponse:
     suggestion: str | None = None
     warnings: list[Notice] = field(default_factory=list)
     relaxed: bool = False
+    #: Of ``total``, the matches with every word (three quarters of a long query's):
+    #: they come first; ``None`` for a search without words.
+    complete: int | None = None
+    #: Whether ``complete`` means every word (a long query's first tier needs three
+    #: quarters of them: the page says which).
+    every_word: bool = True
     #: The matches per period, when the request asked (else left out of ``to_dict``).
     timeline: Timeline | None = None
     #: Grouped searches: how many stories the matches make (pages count them).
@@ -220,6 +226,7 @@ class SearchResponse:
         return {
             "query": self.query,
             "total": self.total,
+            "complete": self.complete,
             "stories": self.stories,
             "page": self.page,
             "per_page": self.per_page,

@@ -3,7 +3,7 @@
 ``open_index`` opens an index location (a folder, or an engine's URL) as an
 :class:`~search.engine.Index` that follows reindexes by itself (each call
 reads its live view). ``search`` runs a :class:`~search.request.SearchRequest`:
-parses the query, relaxes it when too few words match anywhere, counts facets,
+parses the query, ranks the matches in tiers of words matched, counts facets,
 builds snippets and a "did you mean", and returns a
 :class:`~search.request.SearchResponse`. Documents, more-like-this and index
 statistics are here too; completions are :mod:`search.suggest`. This module is
@@ -136,9 +136,9 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
     days = result.facets.pop(DAY_FACET, None)
     highlighter = _highlighter(parsed)
     suggestion = None
-    if (relaxed or result.total < SUGGEST_BELOW) and parsed.words:
-        strict_total = 0 if relaxed else result.total
-        suggestion = _did_you_mean(reader, request, parsed, filters, strict_total)
+    complete = result.complete or 0
+    if complete < SUGGEST_BELOW and parsed.words:
+        suggestion = _did_you_mean(reader, request, parsed, filters, complete)
     return SearchResponse(
         query=request.q,
         total=result.total,
@@ -155,6 +155,8 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         suggestion=suggestion,
         warnings=[*parsed.warnings, *_unknown_sources(reader, filters.values.get("sources", ()))],
         relaxed=relaxed,
+        complete=result.complete,
+        every_word=parsed.query.first_tier == len(parsed.query.groups),
         timeline=_timeline(reader, request, filters, days) if days is not None else None,
         stories=result.stories,
     )
@@ -163,8 +165,8 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
 def timeline(index: Index, request: SearchRequest) -> dict[str, Any]:
     """``request``'s matches per period, without a page of hits (``/api/timeline``,
     ``query --timeline``'s member): the engine counts, no article is read. The object
-    says what was counted (the query, the filters in force, whether it was relaxed to
-    any word) beside ``total`` and ``timeline``."""
+    says what was counted (the query, the filters in force, whether no match has every
+    word) beside ``total`` and ``timeline``."""
     reader = index.reader()
     parsed = parse_query(request.q, mode=request.mode)
     filters = request.engine_filters(parsed)
@@ -270,12 +272,13 @@ def find(
     facets: FacetSpec | None = None,
     collapse: bool = False,
 ) -> tuple[EngineResult, bool]:
-    """Run a parsed query; when too few words match anywhere, relax to any word.
+    """Run a parsed query: the matches in tiers (every word first, then those that miss
+    one word, and so on; :class:`~search.engine.EngineQuery`), and whether no match has
+    every word (``relaxed``: the page says that what it shows has only some of them).
 
-    A question or a pasted headline can share fewer words with every article
-    than :func:`~search.query.required_matches` asks for; an empty page is then
-    less useful than the documents with some of the words, ranked, and a
-    notice saying so (the response's ``relaxed``). Measured with ``python -m evaluation``
+    An article that lacks one word of «الجفاف في السدود» may well be about the
+    drought: a hard all-words cut hid most of them (issue 15), while the tiers keep
+    the articles with every word on top. Measured with ``python -m evaluation``
     (``docs/quality.md``), which calls this function for every system.
     """
     result = engine.search(
@@ -287,14 +290,8 @@ def find(
         facets=facets,
         collapse=collapse,
     )
-    query = parsed.query
-    if result.total or query.min_match <= 1 or len(query.groups) < 2:
-        return result, False
-    any_word = dataclasses.replace(query, min_match=1)
-    relaxed = engine.search(
-        any_word, filters, sort=sort, offset=offset, limit=limit, facets=facets, collapse=collapse
-    )
-    return relaxed, bool(relaxed.total)
+    relaxed = bool(result.total) and result.complete == 0 and len(parsed.query.groups) > 1
+    return result, relaxed
 
 
 def _did_you_mean(
@@ -339,7 +336,7 @@ def _did_you_mean(
         return None
     corrected = parse_query(text, mode=request.mode)
     count = engine.search(corrected.query, filters, sort="relevance", offset=0, limit=1)
-    return text if count.total > total else None
+    return text if (count.complete or 0) > total else None
 
 
 # --- documents, stats -------------------------------------------------------------

@@ -106,8 +106,7 @@ def _expected(searcher, text: str, mode: str = "stemmed") -> tuple[set[int], dic
     for group in query.groups:
         matching = wq.Or([_clause(c, mode, scoring=False) for c in group.alternatives])
         counts.update(set(searcher.docs_for_query(matching)))
-    required = min(max(query.min_match, 1), len(query.groups))
-    matched = {doc for doc, n in counts.items() if n >= required}
+    matched = {doc for doc, n in counts.items() if n >= 1}  # any word: the tiers rank them
     for clause in query.excluded:
         matched -= set(searcher.docs_for_query(_clause(clause, mode, scoring=False)))
     scoring = wq.Or([_clause(c, mode, scoring=True) for g in query.groups for c in g.alternatives])
@@ -134,22 +133,33 @@ def test_matches_and_scores_are_whooshs(engine, searcher, text: str, mode: str) 
             assert score == pytest.approx(scores[doc], rel=1e-9, abs=1e-12)
 
 
-def test_every_word_documents_rank_first_then_by_score(engine, searcher) -> None:
-    parsed = parse_query("العلاقات الاقتصادية مع الصين وكوريا")
-    assert parsed.query.min_match < len(parsed.query.groups)
-    result = engine.search(parsed.query, Filters(), sort="relevance", offset=0, limit=1000)
-    every: set[int] | None = None
+@pytest.mark.parametrize(
+    "text",
+    ["العلاقات الاقتصادية مع الصين وكوريا الشمالية واليابان", "الصين كوريا", "الصين كوريا اليابان"],
+)
+def test_matches_rank_in_tiers_of_words_missed_then_by_score(engine, searcher, text) -> None:
+    """Every word first; for a long query, then three quarters of the words; then one
+    tier for each word fewer, each tier by score; ``complete`` counts the first tier."""
+    parsed = parse_query(text)
+    groups, first = len(parsed.query.groups), parsed.query.min_match
+    result = engine.search(parsed.query, Filters(), sort="relevance", offset=0, limit=10_000)
+    counts: Counter[int] = Counter()
     for group in parsed.query.groups:
         clause = _clause(group.alternatives[0], "stemmed", scoring=False)
-        docs = set(searcher.docs_for_query(clause))
-        every = docs if every is None else every & docs
-    assert every is not None
-    tiers = [searcher.document_number(id=h.document.id) not in every for h in result.hits]
+        counts.update(set(searcher.docs_for_query(clause)))
+    found = [counts[searcher.document_number(id=h.document.id)] for h in result.hits]
+    assert len(found) == result.total and min(found) >= 1
+
+    def tier(n: int) -> tuple[bool, int]:  # (misses a word, words short of the first tier)
+        return (n < groups, max(first - n, 0))
+
+    tiers = [tier(n) for n in found]
     assert tiers == sorted(tiers)
-    assert False in tiers and True in tiers  # both kinds are there to be ordered
-    for tier in (False, True):
-        scores = [h.score for h, t in zip(result.hits, tiers, strict=True) if t is tier]
+    assert len(set(tiers)) >= 2  # more than one tier is there to be ordered
+    for each in set(tiers):
+        scores = [h.score for h, t in zip(result.hits, tiers, strict=True) if t == each]
         assert scores == sorted(scores, reverse=True)
+    assert result.complete == sum(n >= first for n in found)
 
 
 def test_pages_are_slices_of_one_order(engine) -> None:

@@ -331,10 +331,41 @@ def test_when_no_document_has_enough_words_any_word_is_shown_with_a_notice(
     assert not run(handle, "لافروف بيونغ").relaxed
 
 
-def test_the_engine_returns_nothing_when_nothing_has_enough_words(handle: Index) -> None:
+def test_the_engine_counts_the_matches_with_every_word(handle: Index) -> None:
     from search.engine import Filters
     from search.query import parse_query
 
-    parsed = parse_query("لافروف جاكرتا")
-    result = handle.reader().search(parsed.query, Filters(), sort="relevance", offset=0, limit=10)
-    assert result.total == 0 and result.hits == []
+    def search(text: str):
+        parsed = parse_query(text)
+        return handle.reader().search(parsed.query, Filters(), sort="relevance", offset=0, limit=10)
+
+    # No seed has both words: each has one, and none is complete.
+    some = search("لافروف جاكرتا")
+    assert some.total == 2 and some.complete == 0
+    both = search("كوريا بيونغ")
+    assert both.complete is not None and 0 < both.complete <= both.total
+    assert search("").complete is None
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_articles_with_every_word_come_first_in_every_order(handle: Index, sort: str) -> None:
+    """A hard all-words cut hid articles that lack one word (issue 15): they follow now,
+    after those with every word, whatever the order asked for."""
+    from search.analysis import analyze
+    from search.query import parse_query
+
+    response = run(handle, "كوريا جاكرتا", sort=sort, per_page=50)
+    reader = handle.reader()
+    words = [w.term for w in parse_query("كوريا جاكرتا").words]
+
+    def has_all(doc_id: str) -> bool:
+        doc = reader.get(doc_id)
+        assert doc is not None
+        text = {t.term for t in analyze(f"{doc.title} {doc.body}")}
+        return all(w in text for w in words)
+
+    flags = [has_all(hit.document.id) for hit in response.hits]
+    assert True in flags and False in flags  # both tiers are there
+    assert flags == sorted(flags, reverse=True)  # every word first
+    assert response.complete == sum(flags) and response.total == len(flags)
+    assert not response.relaxed

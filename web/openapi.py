@@ -93,6 +93,7 @@ def _search_response() -> dict[str, Any]:
         "required": [
             "query",
             "total",
+            "complete",
             "stories",
             "page",
             "per_page",
@@ -110,6 +111,13 @@ def _search_response() -> dict[str, Any]:
         "properties": {
             "query": _STRING,
             "total": {"type": "integer", "minimum": 0},
+            "complete": {
+                "type": "integer",
+                "nullable": True,
+                "minimum": 0,
+                "description": "of total, the matches with every word (three quarters of a"
+                " long query's), which come first; null for a search without words",
+            },
             "stories": {
                 "type": "integer",
                 "nullable": True,

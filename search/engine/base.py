@@ -143,16 +143,25 @@ class Filters:
 class EngineQuery:
     """A parsed query, engine-neutral.
 
-    ``groups`` are the scoring clauses; at least ``min_match`` of them must
-    match (all of them for short queries). Documents matching every group
-    rank before the others. ``excluded`` clauses must not match. With no
-    groups the query matches every document that passes the filters.
+    ``groups`` are the scoring clauses; a document that matches any of them
+    matches. Ranked ``tiered`` (Naba's order), documents come in tiers, each
+    ranked by score: every group first; then, when ``min_match`` is below the
+    number of groups (a long query), those with at least ``min_match``; then
+    those that miss one group more, and so on (:func:`.counting.tiers`). Untiered, by
+    score alone. ``excluded`` clauses must not match. With no groups the query
+    matches every document that passes the filters.
     """
 
     groups: tuple[Group, ...] = ()
     excluded: tuple[Clause, ...] = ()
     min_match: int = 0
     mode: Mode = "stemmed"
+    tiered: bool = True
+
+    @property
+    def first_tier(self) -> int:
+        """How many groups put a document in the first tier that ``complete`` counts."""
+        return min(max(self.min_match, 1), len(self.groups))
 
 
 #: The facet of story groups: a document's value is its group's first article (none
@@ -190,12 +199,15 @@ class EngineHit:
 @dataclass(slots=True)
 class EngineResult:
     """A page of hits, the total, and per facet the count of matches per value (unordered).
-    ``stories``: with ``collapse``, how many stories the matches make (else ``None``)."""
+    ``stories``: with ``collapse``, how many stories the matches make (else ``None``).
+    ``complete``: how many matches are in the first tier (every word, for up to three
+    words: :attr:`EngineQuery.first_tier`); ``None`` for a query without words."""
 
     total: int
     hits: list[EngineHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     stories: int | None = None
+    complete: int | None = None
 
 
 @dataclass(slots=True)

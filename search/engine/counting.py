@@ -1,4 +1,5 @@
-"""Counting and collapsing shared by the engines, so that they count and group alike.
+"""Counting, tiering and collapsing shared by the engines, so that they count, rank
+and group alike.
 
 The ``day`` facet (:data:`~search.engine.base.DAY_FACET`) is the matches per
 publication day, what a timeline of a search is drawn from. Both engines hold every
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .base import UNDATED
+from .base import UNDATED, EngineQuery
 
 
 def day_counts(ordinals: np.ndarray) -> dict[str, int]:
@@ -65,3 +66,14 @@ def collapsed_page(
         if len(firsts) >= offset + limit or len(ranked) >= total:
             return firsts[offset : offset + limit]
         wanted = min(total, wanted * 4)
+
+
+def tiers(query: EngineQuery, counts: np.ndarray) -> np.ndarray:
+    """Each document's tier from the number of groups it matches (0 comes first): 0 with
+    every group; then, for a long query, 1 with at least ``min_match``; then one tier per
+    group missed below that. Zeros for an untiered query. Both engines rank with it."""
+    if not query.tiered:
+        return np.zeros(len(counts))
+    missing = len(query.groups) - counts.astype(np.int64)
+    short_of_first = np.maximum(query.first_tier - counts.astype(np.int64), 0)
+    return (np.minimum(missing, 1) + short_of_first).astype(float)

@@ -48,7 +48,7 @@ from .base import (
     Sort,
     StoryArticle,
 )
-from .counting import collapsed_page, story_count
+from .counting import collapsed_page, story_count, tiers
 from .postgres_columns import Candidates, Columns
 from .postgres_rows import BODY, BODY_EXACT, FIELDS, TITLE, TITLE_EXACT, analyse
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
@@ -239,14 +239,12 @@ class PostgresReader:
             return masks
 
         # Masks over every document number, not sorted lists: a long pasted headline's
-        # common words match most of the archive, and only the documents with enough of
-        # the words are candidates to score.
+        # common words match most of the archive.
         group_masks = [[matches(c) for c in g.alternatives] for g in query.groups]
         in_groups = np.zeros(len(everyone), np.int16)
         for clause_masks in group_masks:
             in_groups += np.logical_or.reduce([m for masks in clause_masks for m in masks])
-        required = min(max(query.min_match, 1), len(query.groups))
-        wanted = in_groups >= required if query.groups else everyone.copy()
+        wanted = in_groups > 0 if query.groups else everyone.copy()
         for clause in query.excluded:
             for gone in matches(clause):
                 wanted &= ~gone
@@ -270,22 +268,25 @@ class PostgresReader:
             }
         kept = np.flatnonzero(table.passes(filters))
         result.total = len(kept)
+        if query.groups:
+            result.complete = int(np.count_nonzero(counts[kept] >= query.first_tier))
         story = columns.arrays.get(STORY_FACET) if collapse else None
         codes = story[table.docnum].astype(np.int64) if story is not None else None
         if collapse:
             result.stories = story_count(codes[kept]) if codes is not None else len(kept)
         if not len(kept) or limit <= 0:
             return result
-        if sort == "relevance" and query.groups:
-            # Documents with every group first (when fewer may match), then by score.
-            tier = counts[kept] < len(query.groups)
+        # By score or by date, within the tiers of words matched.
+        tier = tiers(query, counts[kept]) if query.groups else None
+        if sort == "relevance" and tier is not None:
 
             def rank(wanted: int) -> np.ndarray:
                 return kept[_top(kept, scores[kept], tier, table, wanted)]
         else:
 
             def rank(wanted: int) -> np.ndarray:
-                return kept[_by_date(kept, table, oldest=sort == "oldest", wanted=wanted)]
+                by_date = _by_date(kept, table, oldest=sort == "oldest", wanted=wanted, tier=tier)
+                return kept[by_date]
 
         if codes is None:
             page = rank(offset + limit)[offset : offset + limit]
@@ -546,13 +547,24 @@ def _top(
     return chosen[order]
 
 
-def _by_date(kept: np.ndarray, table: Candidates, *, oldest: bool, wanted: int) -> np.ndarray:
-    """Positions in ``kept`` of its first ``wanted`` documents by date (undated last),
-    then id: one integer key per document, partitioned rather than sorted whole."""
+def _by_date(
+    kept: np.ndarray,
+    table: Candidates,
+    *,
+    oldest: bool,
+    wanted: int,
+    tier: np.ndarray | None = None,
+) -> np.ndarray:
+    """Positions in ``kept`` of its first ``wanted`` documents by ``tier`` (when given),
+    date (undated last), then id: one integer key per document (tier in bits 57–62,
+    undated in 56, the day in 32–53, the id's rank below), partitioned rather than
+    sorted whole."""
     ordinal = table.ordinal[kept]
     undated = (ordinal == 0).astype(np.int64)
     day = ordinal if oldest else _MAX_ORDINAL - ordinal
-    key = (undated << 62) | (day << 32) | table.id_rank[kept]
+    key = (undated << 56) | (day << 32) | table.id_rank[kept]
+    if tier is not None:
+        key |= np.minimum(tier, 63).astype(np.int64) << 57
     if len(key) <= wanted:
         return np.argsort(key)
     chosen = np.argpartition(key, wanted - 1)[:wanted]

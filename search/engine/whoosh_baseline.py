@@ -85,8 +85,10 @@ class PrivateRamStorage(RamStorage):
         return FileStorage(str(path)).create()
 
 
-def build_in_memory(name: str, documents: dict[str, str], forms: Forms | str) -> WhooshEngine:
-    """An in-memory index of ``documents`` (id → text, as the body; no title).
+def build_in_memory(
+    name: str, documents: dict[str, str], forms: Forms | str, titles: dict[str, str]
+) -> WhooshEngine:
+    """An in-memory index of ``documents`` (id → body) with their ``titles`` (may be empty).
 
     ``forms="naba"`` builds Naba's own schema (stemmed and exact fields) and engine;
     anything else a baseline of that analysis.
@@ -98,14 +100,14 @@ def build_in_memory(name: str, documents: dict[str, str], forms: Forms | str) ->
             engine = WhooshEngine(Path(f"ram:{name}"), ix)
             writer = engine.writer()
             for doc_id, text in documents.items():
-                writer.add(Document(id=doc_id, title="", body=text))
+                writer.add(Document(id=doc_id, title=titles.get(doc_id, ""), body=text))
             writer.commit()
         else:
             ix = storage.create_index(_baseline_schema(analyzer(forms)))  # type: ignore[arg-type]
             engine = BaselineEngine(Path(f"ram:{name}"), ix)
             raw: Any = ix.writer()
             for doc_id, text in documents.items():
-                raw.add_document(id=doc_id, title="", body=text)
+                raw.add_document(id=doc_id, title=titles.get(doc_id, ""), body=text)
             raw.commit()
     engine.refresh()
     return engine

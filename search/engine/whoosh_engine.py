@@ -60,7 +60,7 @@ from .base import (
     StoryArticle,
     StoryGrouping,
 )
-from .counting import collapsed_page, day_counts, story_count
+from .counting import collapsed_page, day_counts, story_count, tiers
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
 from .whoosh_analysis import exact_analyzer, stemmed_analyzer
 from .whoosh_formats import ExactPositions, SharedAnalysisText, StemmedFrequency
@@ -344,10 +344,12 @@ class WhooshEngine:
         are computed on per-document arrays of the current snapshot.
         """
         snap = self._snapshot()
-        matched, complete, scores = self._evaluate(snap, query)
+        matched, counts, scores = self._evaluate(snap, query)
         restriction = snap.restrict(filters)
         hits = np.flatnonzero(matched if restriction is None else matched & restriction)
         result = EngineResult(total=len(hits), hits=[])
+        if counts is not None:
+            result.complete = int(np.count_nonzero(counts[hits] >= query.first_tier))
         if facets is not None:
             result.facets = self._facet_counts(snap, matched, facets)
         story = snap.facets.get(STORY_FACET) if collapse else None
@@ -357,12 +359,13 @@ class WhooshEngine:
         if not len(hits) or limit <= 0:
             return result
         window = offset + limit
-        if sort != "relevance" or scores is None:
+        # By date or by score, within the tiers of words matched.
+        tier = tiers(query, counts[hits]) if counts is not None else None
+        if sort != "relevance" or scores is None or tier is None:
 
             def rank(wanted: int) -> np.ndarray:
-                return snap.by_date(hits, oldest=sort == "oldest", limit=wanted)
+                return snap.by_date(hits, oldest=sort == "oldest", limit=wanted, tier=tier)
         else:
-            tier = np.zeros(len(hits)) if complete is None else (~complete[hits]).astype(float)
 
             def rank(wanted: int) -> np.ndarray:
                 return snap.by_score(hits, scores[hits], tier, wanted)
@@ -421,11 +424,11 @@ class WhooshEngine:
     def _evaluate(
         self, snap: Snapshot, query: EngineQuery
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-        """Live documents that match (at least ``min_match`` groups, none of the
-        excluded clauses), those that match every group when fewer are required,
-        and every document's score (None for a query without words)."""
+        """Live documents that match (any group, none of the excluded clauses), how
+        many groups each document matches, and every document's score (both None for
+        a query without words)."""
         if not query.groups:
-            matched, complete, scores = snap.live, None, None
+            matched, counts, scores = snap.live, None, None
         else:
             scores = np.zeros(snap.size)
             counts = np.zeros(snap.size, np.int16)
@@ -434,15 +437,13 @@ class WhooshEngine:
                 for clause in group.alternatives:
                     in_group |= self._clause(snap, clause, query.mode, scores)
                 counts += in_group
-            required = min(max(query.min_match, 1), len(query.groups))
-            matched = (counts >= required) & snap.live
-            complete = counts == len(query.groups) if required < len(query.groups) else None
+            matched = (counts > 0) & snap.live
         if query.excluded and matched.any():
             excluded = np.zeros(snap.size, bool)
             for clause in query.excluded:
                 excluded |= self._clause(snap, clause, query.mode, None)
             matched = matched & ~excluded
-        return matched, complete, scores
+        return matched, counts, scores
 
     def _clause(
         self, snap: Snapshot, clause: Clause, mode: str, scores: np.ndarray | None

@@ -52,6 +52,8 @@ class TermScores:
 
 
 _NO_SCORES = np.zeros(0, np.float64)
+#: Above every day's ordinal (date.max is 3,652,059): where undated documents sort.
+_PAST_LAST_DAY = 4_000_000
 _EMPTY = TermScores(np.zeros(0, np.int32), _NO_SCORES)
 
 
@@ -202,12 +204,17 @@ class Snapshot:
             narrow((self.ordinal >= low) & (self.ordinal <= high))
         return mask
 
-    def by_date(self, docs: np.ndarray, *, oldest: bool, limit: int) -> np.ndarray:
-        """The first ``limit`` of ``docs`` by date (undated last either way), then id."""
+    def by_date(
+        self, docs: np.ndarray, *, oldest: bool, limit: int, tier: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The first ``limit`` of ``docs`` by ``tier`` (when given), date (undated last
+        either way), then id."""
         ordinal = self.ordinal[docs].astype(np.int64)
         # Undated documents (ordinal 0) go last both ways.
-        undated_last = np.where(ordinal == 0, np.iinfo(np.int64).max, ordinal)
+        undated_last = np.where(ordinal == 0, _PAST_LAST_DAY, ordinal)
         primary = undated_last if oldest else -ordinal
+        if tier is not None:
+            primary = primary + tier.astype(np.int64) * 2 * _PAST_LAST_DAY
         return _top(docs, primary, self.id_rank[docs], limit)
 
     def by_score(
