@@ -212,6 +212,8 @@ class SearchResponse:
     #: Whether ``complete`` means every word (a long query's first tier needs three
     #: quarters of them: the page says which).
     every_word: bool = True
+    #: The spellings searched beside the typed words (``{"word", "also"}``).
+    variants: list[dict[str, Any]] = field(default_factory=list)
     #: The matches per period, when the request asked (else left out of ``to_dict``).
     timeline: Timeline | None = None
     #: Grouped searches: how many stories the matches make (pages count them).
@@ -227,6 +229,7 @@ class SearchResponse:
             "query": self.query,
             "total": self.total,
             "complete": self.complete,
+            "variants": self.variants,
             "stories": self.stories,
             "page": self.page,
             "per_page": self.per_page,

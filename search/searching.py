@@ -64,6 +64,7 @@ from search.request import (
 from search.stories import compare_versions, story_versions, word_diff
 from search.suggest import suggest, written_form
 from search.timeline import CALENDARS, INTERVALS, Bucket, Timeline, build_timeline
+from search.variants import Added, expand, variants_of
 
 # "Did you mean" is offered when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
@@ -115,10 +116,19 @@ def article_text(doc: StoredDocument) -> str:
     return split_furniture(doc.body)[0] or doc.body
 
 
+def understand(
+    index: Index, reader: IndexReader, request: SearchRequest
+) -> tuple[ParsedQuery, list[Added]]:
+    """The request's query as every search path runs it (the page, its timeline, its
+    exports): parsed, each word with its spelling variants (:mod:`search.variants`)."""
+    parsed = parse_query(request.q, mode=request.mode)
+    return expand(parsed, variants_of(index, reader), reader)
+
+
 def search(index: Index, request: SearchRequest) -> SearchResponse:
     """Run a search: hits for the page, facets over the whole result set, a suggestion."""
     reader = index.reader()
-    parsed = parse_query(request.q, mode=request.mode)
+    parsed, added = understand(index, reader, request)
     filters = request.engine_filters(parsed)
     counted: dict[str, Filters] = facet_filters(filters)
     if request.timeline:
@@ -157,6 +167,7 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         relaxed=relaxed,
         complete=result.complete,
         every_word=parsed.query.first_tier == len(parsed.query.groups),
+        variants=[a.to_dict() for a in added],
         timeline=_timeline(reader, request, filters, days) if days is not None else None,
         stories=result.stories,
     )
@@ -168,7 +179,7 @@ def timeline(index: Index, request: SearchRequest) -> dict[str, Any]:
     says what was counted (the query, the filters in force, whether no match has every
     word) beside ``total`` and ``timeline``."""
     reader = index.reader()
-    parsed = parse_query(request.q, mode=request.mode)
+    parsed, _ = understand(index, reader, request)
     filters = request.engine_filters(parsed)
     result, relaxed = find(
         reader,
@@ -245,7 +256,7 @@ def hits_of(index: Index, request: SearchRequest, limit: int, chunk: int = 200) 
     a time (exports, feeds): the page window of the site does not apply, and the hits
     are not memoised (an export would push a thousand popular ones out of the memo)."""
     reader = index.reader()
-    parsed = parse_query(request.q, mode=request.mode)
+    parsed, _ = understand(index, reader, request)
     filters = request.engine_filters(parsed)
     highlighter = _highlighter(parsed)
     offset = 0

@@ -194,6 +194,9 @@ class Settings:
     #: ``NABA_EXPORT_MAX``: the most articles one export (``/search.csv``,
     #: ``/search.jsonl``, ``query --format csv``) holds.
     export_max: int = DEFAULT_EXPORT_MAX
+    #: ``NABA_VARIANTS``: the editor's file of spelling variants to add or veto (a
+    #: folder index's own ``variants.txt`` when unset; a database index has none).
+    variants_file: str | None = None
 
     @property
     def index_options(self) -> IndexOptions:
@@ -203,6 +206,7 @@ class Settings:
             replicas=self.index_replicas,
             max_replica_lag=self.max_replica_lag,
             query_timeout_ms=self.query_timeout_ms,
+            variants_file=self.variants_file,
         )
 
     @classmethod
@@ -293,4 +297,5 @@ class Settings:
                 lambda count: 1 <= count <= 1_000_000,
                 "a whole number of articles from 1 to 1000000",
             ),
+            variants_file=_text(env, "NABA_VARIANTS"),
         )

@@ -94,6 +94,7 @@ def _search_response() -> dict[str, Any]:
             "query",
             "total",
             "complete",
+            "variants",
             "stories",
             "page",
             "per_page",
@@ -117,6 +118,20 @@ def _search_response() -> dict[str, Any]:
                 "minimum": 0,
                 "description": "of total, the matches with every word (three quarters of a"
                 " long query's), which come first; null for a search without words",
+            },
+            "variants": {
+                "type": "array",
+                "description": "other spellings searched beside a typed word (learned from"
+                " the archive or set by its editor), scored a little below it",
+                "items": {
+                    "type": "object",
+                    "required": ["word", "also"],
+                    "properties": {
+                        "word": _STRING,
+                        "also": {"type": "array", "items": _STRING},
+                    },
+                    "additionalProperties": False,
+                },
             },
             "stories": {
                 "type": "integer",

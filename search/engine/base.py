@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
 from search.document import Document, StoredDocument
@@ -48,6 +49,9 @@ class IndexOptions:
     max_replica_lag: float = DEFAULT_MAX_REPLICA_LAG
     #: A database search statement running longer is stopped (``NABA_QUERY_TIMEOUT_MS``).
     query_timeout_ms: int = DEFAULT_QUERY_TIMEOUT_MS
+    #: The editor's file of spelling variants (``NABA_VARIANTS``); a folder index has its
+    #: own ``variants.txt`` by default, a database index none.
+    variants_file: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +86,26 @@ class ReindexRunning(RuntimeError):
     """Another reindex of the same index holds its lock."""
 
 
+#: What a reindex keeps with an index's commit (:meth:`Index.save_manifest`).
+ManifestKind = Literal["manifest", "variants"]
+MANIFEST_KINDS: tuple[ManifestKind, ...] = ("manifest", "variants")
+
+
 # --- the query the search layer hands to an engine --------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One query word, analysed: ``term`` for the stemmed fields, ``exact`` for the exact ones."""
+    """One query word, analysed: ``term`` for the stemmed fields, ``exact`` for the exact ones.
+
+    ``weight`` scales its score: a spelling variant the search layer adds beside the
+    word the reader typed (:mod:`search.variants`) scores a little below it."""
 
     text: str
     term: str
     exact: str
     stopped: bool = False
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +364,10 @@ class IndexReader(Protocol):
 
     def doc_frequency(self, exact: str) -> int: ...
 
+    def vocabulary(self, min_df: int) -> dict[str, int]:
+        """The stems of the articles' bodies found in at least ``min_df`` of them, with
+        how many: what spelling variants are learned from."""
+
     def similar_terms(self, exact: str, max_distance: int) -> Iterable[str]: ...
 
     def complete(self, prefix: str, limit: int) -> list[str]: ...
@@ -375,6 +392,8 @@ class Index(Protocol):
     """The index at one location: its live view, and the ways to change it."""
 
     location: str
+    #: The editor's file of spelling variants for this index (``IndexOptions``), if any.
+    variants_file: Path | None
 
     def reader(self) -> IndexReader:
         """The live view, reopened when a reindex (in any process) changed the index.
@@ -417,15 +436,16 @@ class Index(Protocol):
         """What the live index takes on disk (cheap: no document is read)."""
         ...
 
-    def manifest(self) -> dict[str, Any] | None:
+    def manifest(self, kind: ManifestKind = "manifest") -> dict[str, Any] | None:
         """What :meth:`save_manifest` stored for the live index as it is now; ``None``
         when nothing was, or the index changed since (a writer killed in between)."""
         ...
 
-    def save_manifest(self, manifest: dict[str, Any]) -> None:
-        """Store a JSON-ready description of how the live index was made (the reindex
-        keeps its corpus files' sizes and times there), tied to the index's current
-        state; only under :meth:`lock`."""
+    def save_manifest(self, manifest: dict[str, Any], kind: ManifestKind = "manifest") -> None:
+        """Store a JSON-ready description of how the live index was made, tied to the
+        index's current state; only under :meth:`lock`. Each ``kind`` is kept apart:
+        ``manifest``, the corpus files' sizes and times; ``variants``, the spelling
+        variants learned from the index (:mod:`search.indexing.variants`)."""
         ...
 
     def servers(self) -> list[ServerHealth]:

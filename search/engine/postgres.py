@@ -43,15 +43,18 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from search.document import Document
 
 from .base import (
+    MANIFEST_KINDS,
     IndexIncompatible,
     IndexMissing,
     IndexOptions,
+    ManifestKind,
     ReindexRunning,
     ServerHealth,
     StoryGrouping,
@@ -115,6 +118,8 @@ class PostgresIndex:
     def __init__(self, location: str, options: IndexOptions | None = None) -> None:
         options = options or IndexOptions()
         self.location = location
+        #: The editor's spelling variants (``NABA_VARIANTS``): a database has no folder.
+        self.variants_file = Path(options.variants_file) if options.variants_file else None
         #: What a searching process may keep between searches (``NABA_CACHE_MB``).
         self.cache_bytes = max(0, options.cache_mb) << 20
         self.conninfo, self.schema = _split_location(location)
@@ -257,15 +262,15 @@ class PostgresIndex:
 
         return self.read(size)
 
-    def manifest(self) -> dict[str, Any] | None:
+    def manifest(self, kind: ManifestKind = "manifest") -> dict[str, Any] | None:
         live = self.generation()
         if live is None:
             return None
         with self.connection() as conn:
-            found: dict[str, Any] | None = self._meta(conn, f"manifest:{live}")
+            found: dict[str, Any] | None = self._meta(conn, f"{kind}:{live}")
         return found
 
-    def save_manifest(self, manifest: dict[str, Any]) -> None:
+    def save_manifest(self, manifest: dict[str, Any], kind: ManifestKind = "manifest") -> None:
         from psycopg.types.json import Jsonb
 
         live = self.generation()
@@ -277,7 +282,7 @@ class PostgresIndex:
                     "INSERT INTO {s}.meta (key, value) VALUES (%s, %s) "
                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
                 ),
-                (f"manifest:{live}", Jsonb(manifest)),
+                (f"{kind}:{live}", Jsonb(manifest)),
             )
 
     def close(self) -> None:
@@ -332,8 +337,8 @@ class PostgresIndex:
                         for table in TABLES:
                             conn.execute(self.q(f"DROP TABLE IF EXISTS {{s}}.{table}_{generation}"))
                         conn.execute(
-                            self.q("DELETE FROM {s}.meta WHERE key = %s"),
-                            (f"manifest:{generation}",),
+                            self.q("DELETE FROM {s}.meta WHERE key = ANY(%s)"),
+                            ([f"{kind}:{generation}" for kind in MANIFEST_KINDS],),
                         )
                     removed.append(generation)
                 except Exception as error:  # a lock timeout: still read; next time

@@ -47,6 +47,7 @@ from .base import (
     Phrase,
     Sort,
     StoryArticle,
+    Word,
 )
 from .counting import collapsed_page, story_count, tiers
 from .postgres_columns import Candidates, Columns
@@ -258,7 +259,8 @@ class PostgresReader:
         scores = np.zeros(table.size)
         for group, clause_masks in zip(query.groups, group_masks, strict=True):
             for clause, masks in zip(group.alternatives, clause_masks, strict=True):
-                scores += scorer.clause(clause, query.mode, [m[candidates] for m in masks])
+                weight = clause.weight if isinstance(clause, Word) else 1.0
+                scores += weight * scorer.clause(clause, query.mode, [m[candidates] for m in masks])
         counts = in_groups[candidates]
         if facets is not None:
             result.facets = {
@@ -398,7 +400,7 @@ class PostgresReader:
         ranked = sorted(
             rows, key=lambda r: (-r[1] * (math.log(size / (r[2] + 1)) + 1), r[0].encode())
         )[:12]
-        from .base import Group, Word
+        from .base import Group
 
         query = EngineQuery(
             groups=tuple(Group((Word(term, term, term),)) for term, _, _ in ranked),
@@ -413,6 +415,14 @@ class PostgresReader:
             (TITLE_EXACT, BODY_EXACT, exact),
         )
         return int(rows[0][0])
+
+    def vocabulary(self, min_df: int) -> dict[str, int]:
+        rows = self._rows(
+            "SELECT term, sum(df) FROM {s}.terms WHERE field = %s GROUP BY term "
+            "HAVING sum(df) >= %s",
+            (BODY, min_df),
+        )
+        return {term: int(n) for term, n in rows}
 
     def similar_terms(self, exact: str, max_distance: int) -> Iterable[str]:
         """One edit: the variants the index holds; two: words sharing the first letters

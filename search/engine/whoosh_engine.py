@@ -59,6 +59,7 @@ from .base import (
     Sort,
     StoryArticle,
     StoryGrouping,
+    Word,
 )
 from .counting import collapsed_page, day_counts, story_count, tiers
 from .ranking import EXACT_BONUS, K1, TITLE_BOOST, B
@@ -435,7 +436,12 @@ class WhooshEngine:
             for group in query.groups:
                 in_group = np.zeros(snap.size, bool)
                 for clause in group.alternatives:
-                    in_group |= self._clause(snap, clause, query.mode, scores)
+                    if isinstance(clause, Word) and clause.weight != 1.0:
+                        part = np.zeros(snap.size)
+                        in_group |= self._clause(snap, clause, query.mode, part)
+                        scores += clause.weight * part
+                    else:
+                        in_group |= self._clause(snap, clause, query.mode, scores)
                 counts += in_group
             matched = (counts > 0) & snap.live
         if query.excluded and matched.any():
@@ -532,6 +538,16 @@ class WhooshEngine:
         return reader.doc_frequency("body_exact", exact) + reader.doc_frequency(
             "title_exact", exact
         )
+
+    @_reading
+    def vocabulary(self, min_df: int) -> dict[str, int]:
+        found: Counter[str] = Counter()
+        for leaf, _ in self._searcher.reader().leaf_readers():
+            for term, info in leaf.iter_field("body"):
+                found[term.decode("utf-8") if isinstance(term, bytes) else term] += (
+                    info.doc_frequency()
+                )
+        return {term: n for term, n in found.items() if n >= min_df}
 
     @_reading
     def similar_terms(self, exact: str, max_distance: int) -> Iterable[str]:

@@ -43,6 +43,7 @@ from .base import (
     IndexIncompatible,
     IndexMissing,
     IndexOptions,
+    ManifestKind,
     ServerHealth,
     StoryGrouping,
 )
@@ -68,15 +69,21 @@ def open_folder(location: str, options: IndexOptions) -> WhooshIndex:
             "read replicas (NABA_INDEX_REPLICAS) need a database index location "
             f"(postgresql://…), not the folder {location}"
         )
-    return WhooshIndex(Path(location), cache_mb=options.cache_mb)
+    variants = Path(options.variants_file) if options.variants_file else None
+    return WhooshIndex(Path(location), cache_mb=options.cache_mb, variants_file=variants)
 
 
 class WhooshIndex:
     """An index folder (``index/``): the live generation to read, and writers."""
 
-    def __init__(self, root: Path, *, cache_mb: int = DEFAULT_CACHE_MB) -> None:
+    def __init__(
+        self, root: Path, *, cache_mb: int = DEFAULT_CACHE_MB, variants_file: Path | None = None
+    ) -> None:
         self.root = root
         self.location = str(root)
+        #: The editor's spelling variants: ``NABA_VARIANTS``, else the folder's own file
+        #: (beside the generations: it outlives every rebuild).
+        self.variants_file = variants_file or root / "variants.txt"
         # Decoded postings, shared by every generation this index opens, so memory stays
         # bounded across reindexes; it dies with this object.
         self.cache = PostingCache(max(0, cache_mb) << 20)
@@ -128,16 +135,16 @@ class WhooshIndex:
         live = store.live_generation(self.root)
         return sum(p.stat().st_size for p in live.rglob("*") if p.is_file())
 
-    def manifest(self) -> dict[str, Any] | None:
+    def manifest(self, kind: ManifestKind = "manifest") -> dict[str, Any] | None:
         try:
             live = store.live_generation(self.root)
         except IndexMissing:
             return None
-        return manifests.load(live, _latest_commit(live))
+        return manifests.load(live, _latest_commit(live), kind)
 
-    def save_manifest(self, manifest: dict[str, Any]) -> None:
+    def save_manifest(self, manifest: dict[str, Any], kind: ManifestKind = "manifest") -> None:
         live = store.live_generation(self.root)
-        manifests.save(live, _latest_commit(live), manifest)
+        manifests.save(live, _latest_commit(live), manifest, kind)
 
     def servers(self) -> list[ServerHealth]:
         return []

@@ -29,8 +29,10 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from search.analysis.variants import VERSION as VARIANTS_VERSION
+from search.analysis.variants import accepted
 from search.corpus import FieldMap, ReadReport, list_corpus_files
 from search.corpus.origin import origin_file
 from search.document import Document
@@ -46,12 +48,17 @@ from .carryover import kept_documents
 from .manifest import CorpusReading, fingerprint, stored_hashes
 from .stories import Grouping
 from .summary import EXAMPLES, Mode, ReindexSummary
+from .variants import learn as learn_variants
 
 logger = logging.getLogger("search.indexing")
 
 #: Below this many bytes of changed corpus files, an incremental run writes in one
 #: process (about 5,000 ANT articles): forking writer processes costs more than it saves.
 SMALL_CHANGE_BYTES = 16 << 20
+#: Spelling variants are learned again once this share of the archive has changed
+#: since they were (they are carried over until then: learning reads thousands of
+#: articles, and a few new ones do not change which spellings the archive uses).
+RELEARN_SHARE = 0.05
 
 
 class CorpusMissing(FileNotFoundError):
@@ -153,6 +160,7 @@ def _run(
         previous_generation=live,
     )
     previous = index.manifest() if readable is not None else None
+    variants = index.manifest("variants") if readable is not None else None
     reading = CorpusReading(
         files,
         previous if summary.mode == "incremental" else None,
@@ -176,6 +184,8 @@ def _run(
         manifest = reading.manifest(hashes)
         if summary.committed or manifest != previous:
             index.save_manifest(manifest)
+        if summary.committed or variants is None:
+            _variants(index, variants, summary, len(hashes))
     summary.read = report.read
     summary.skipped = report.skipped
     summary.reasons = dict(report.reasons().most_common())
@@ -184,6 +194,33 @@ def _run(
         summary.error = "no documents could be read from " + ", ".join(map(str, corpus))
     _describe_index(index, summary, None if hashes is None else len(hashes))
     return summary
+
+
+def _variants(
+    index: Index, previous: dict[str, Any] | None, summary: ReindexSummary, documents: int
+) -> None:
+    """Learn the spelling variants again (a rebuild, no table yet, or the archive has
+    changed by :data:`RELEARN_SHARE` since they were learned), or carry the previous
+    table over to the new commit: learning reads thousands of articles, which a few
+    new ones do not change."""
+    changed = summary.changed + (previous.get("changed_since", 0) if previous else 0)
+    learned_at = previous.get("documents", 0) if previous else 0
+    if (
+        summary.mode == "full"
+        or previous is None
+        or previous.get("version") != VARIANTS_VERSION
+        or changed >= RELEARN_SHARE * max(1, learned_at)
+    ):
+        started = time.perf_counter()
+        table = learn_variants(index.reader())
+        table["documents"] = documents
+        table["changed_since"] = 0
+        summary.variants_learned = True
+        summary.variant_seconds = time.perf_counter() - started
+    else:
+        table = {**previous, "changed_since": changed}
+    index.save_manifest(table, "variants")
+    summary.variant_pairs = len(accepted(table))
 
 
 # --- the two modes -------------------------------------------------------------------------

@@ -46,6 +46,11 @@ class ReindexSummary:
     #: took (:mod:`.stories`; none when nothing changed).
     story_groups: int = 0
     story_seconds: float = 0.0
+    #: Spelling-variant pairs in force after the run, whether this run learned them
+    #: (else they were carried over), and the seconds learning took (:mod:`.variants`).
+    variant_pairs: int = 0
+    variants_learned: bool = False
+    variant_seconds: float = 0.0
     committed: bool = False
     error: str | None = None
 
@@ -100,6 +105,11 @@ class ReindexSummary:
             lines.append(
                 f"  index: {self.documents:,} documents, {self.size_bytes / 1e6:.1f} MB, "
                 f"generation {self.generation}{state}"
+            )
+        if self.variants_learned:
+            lines.append(
+                f"  spelling variants: {self.variant_pairs:,} pairs learned in "
+                f"{self.variant_seconds:.1f} s"
             )
         if self.removed_generations:
             lines.append(f"  removed old generations: {', '.join(self.removed_generations)}")

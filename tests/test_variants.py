@@ -1,0 +1,218 @@
+"""Spelling variants (issue 15): the rules of a pair, learning them from a real index at
+reindex time, searching a word with its variants, and the editor's file.
+
+The corpus is written here: two outlets that spell one name two ways in the same
+stories (كوشنر / كوشنير), two look-alike words of different meaning (تويتر / توتير)
+and two words of one root that meet in the same articles (مصدر / مصادر).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from search.analysis.variants import candidate_pairs, read_editor_file, skeleton, variant_edits
+from search.indexing import reindex
+from search.searching import SearchRequest, open_index, search
+from search.variants import _stem
+
+KUSHNER = [
+    "قال {name} مستشار البيت الأبيض إن خطة السلام ستعلن بعد الانتخابات",
+    "التقى {name} صهر الرئيس الأمريكي ولي العهد في الرياض لبحث خطة السلام",
+    "جولة {name} في المنطقة تشمل القاهرة وعمان لبحث خطة السلام",
+    "أعلن {name} كبير مستشاري البيت الأبيض موعد ورشة المنامة الاقتصادية",
+]
+TWITTER = [
+    "كتب الرئيس في تغريدة على حسابه في تويتر أنه سيزور المنطقة",
+    "أغلق موقع تويتر آلاف الحسابات المزيفة ونشر تقريرا عن التغريدات",
+    "نشر الوزير على تويتر صورة من الاجتماع وحصدت التغريدة آلاف الإعجابات",
+]
+TENSION = [
+    "حذر الوزير من توتير الأجواء في المنطقة وتصعيد الخلافات بين الجيران",
+    "دعا البيان إلى تجنب توتير العلاقات وإلى التهدئة على الحدود",
+    "اتهمت الحكومة المعارضة بمحاولة توتير الشارع قبل الانتخابات",
+]
+SOURCES = [
+    "قال مصدر مسؤول في الوزارة إن مصادر أخرى أكدت الخبر الذي نشرته الصحف",
+    "نقلت الوكالة عن مصدر أمني أن مصادر محلية تحدثت عن انفجار في السوق",
+]
+FILLER = (
+    "وأضاف التقرير أن الاجتماع المقبل سيعقد في موعده بحضور عدد من المسؤولين والخبراء "
+    "وممثلي الهيئات الدولية الذين سيناقشون الملفات المطروحة"
+).split()
+
+
+def _article(rng: random.Random, sentence: str) -> str:
+    tail = " ".join(rng.sample(FILLER, 8))
+    return f"{sentence}. {tail}."
+
+
+def write_corpus(folder: Path, seed: int = 7) -> Path:
+    """Forty-odd short articles in two outlets' folders."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+
+    def write(title: str, body: str) -> None:
+        nonlocal n
+        n += 1
+        (folder / f"{n:03}.txt").write_text(f"{title}\n\n{body}\n", "utf-8")
+
+    for name, copies in (("جاريد كوشنر", 8), ("جاريد كوشنير", 6)):
+        for i in range(copies):
+            write(
+                f"خبر عن خطة السلام {n}", _article(rng, KUSHNER[i % len(KUSHNER)].format(name=name))
+            )
+    for sentences in (TWITTER, TENSION):
+        for i in range(7):
+            write(f"خبر من المنطقة {n}", _article(rng, sentences[i % len(sentences)]))
+    for i in range(7):
+        write(f"خبر أمني {n}", _article(rng, SOURCES[i % len(SOURCES)]))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("variants")
+    corpus = write_corpus(root / "corpus")
+    summary = reindex([corpus], index=root / "index", full=True)
+    assert summary.variants_learned
+    return root / "index"
+
+
+def request(q: str, **params: str) -> SearchRequest:
+    return SearchRequest.from_params({"q": q, "per_page": "50", "group": "off", **params})
+
+
+# --- the form of a pair ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("كوشنر", "كوشنير"),  # a vowel added inside
+        ("بولتون", "بولتن"),  # one dropped
+        ("جونغ", "جونج"),  # g written two ways
+        ("غوغل", "جوجل"),  # twice
+        ("امريك", "اميرك"),  # ري / ير
+        ("انستغرام", "انستجرام"),
+    ],
+)
+def test_spellings_of_one_foreign_word_have_a_variants_form(a: str, b: str) -> None:
+    assert variant_edits(a, b) is not None
+    assert skeleton(a) == skeleton(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("علم", "عالم"),  # too short: Arabic patterns
+        ("سفر", "سفير"),
+        ("يضغط", "ضاغط"),  # a vowel at the edge: morphology
+        ("عرفتم", "عرفتمو"),
+        ("كتاب", "كتاف"),  # ب / ف is not one sound
+        ("غوغلي", "جوجلا"),  # three changes
+    ],
+)
+def test_other_differences_are_not_a_variants_form(a: str, b: str) -> None:
+    assert variant_edits(a, b) is None
+
+
+def test_candidates_need_both_forms_frequent() -> None:
+    frequencies = {"كوشنر": 40, "كوشنير": 4, "بولتون": 9, "بولتن": 9}
+    assert candidate_pairs(frequencies, 5) == [("بولتن", "بولتون")]
+    assert set(candidate_pairs(frequencies, 3)) == {("كوشنر", "كوشنير"), ("بولتن", "بولتون")}
+
+
+# --- learning at reindex time ------------------------------------------------------------
+
+
+def learned(index_root: Path) -> dict:
+    table = open_index(index_root).manifest("variants")
+    assert table is not None
+    return table
+
+
+def test_the_reindex_learns_a_name_spelled_two_ways(index_root: Path) -> None:
+    table = learned(index_root)
+    kept = {(a, b) for a, b, *_ in table["pairs"]}
+    from search.analysis.variants import accepted
+
+    pairs = {tuple(sorted(p)) for p in accepted(table)}
+    assert tuple(sorted((_stem("كوشنر"), _stem("كوشنير")))) in pairs
+    # Look-alikes with other neighbours, and one root's words that meet in articles,
+    # were candidates and were turned down.
+    twitter = tuple(sorted((_stem("تويتر"), _stem("توتير"))))
+    assert twitter in {tuple(sorted(p)) for p in kept} and twitter not in pairs
+    sources = tuple(sorted((_stem("مصدر"), _stem("مصادر"))))
+    assert sources not in pairs
+
+
+def test_a_word_is_searched_with_its_variants_typed_form_first(index_root: Path) -> None:
+    index = open_index(index_root)
+    response = search(index, request("كوشنر"))
+    assert response.total == 14  # both outlets' articles
+    assert response.variants == [{"word": "كوشنر", "also": ["كوشنير"]}]
+    first = [hit.document.body for hit in response.hits[:8]]
+    assert all("كوشنر" in body for body in first)  # the typed spelling scores higher
+    # Exact mode searches the letters typed.
+    exact = search(index, request("كوشنر", mode="exact"))
+    assert exact.total == 8 and exact.variants == []
+    # Look-alikes stay apart.
+    assert search(index, request("تويتر")).variants == []
+
+
+def test_the_api_says_what_was_added(index_root: Path) -> None:
+    data = search(open_index(index_root), request("كوشنير")).to_dict()
+    assert data["variants"] == [{"word": "كوشنير", "also": ["كوشنر"]}]
+    assert data["total"] == 14
+
+
+# --- the editor's file ---------------------------------------------------------------------
+
+
+def test_the_editor_vetoes_and_adds_pairs_without_a_reindex(index_root: Path) -> None:
+    path = index_root / "variants.txt"
+    index = open_index(index_root)
+    try:
+        path.write_text("# الاسمان لشخص واحد؟ لا\nكوشنر != كوشنير\nتويتر = توتير\n", "utf-8")
+        assert search(index, request("كوشنر")).total == 8
+        assert search(index, request("تويتر")).variants == [{"word": "تويتر", "also": ["توتير"]}]
+        path.write_text("", "utf-8")
+        os.utime(path, ns=(1, 1))  # a different stamp, even within one clock tick
+        assert search(index, request("كوشنر")).total == 14
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def test_the_editors_file_reads_whole_words_and_reports_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "variants.txt"
+    path.write_text("الأمريكية = الأميركية\nسطر بلا علامة\nأ = أ\nجونغ ≠ جونج  # كوريا\n", "utf-8")
+    rules = read_editor_file(path, _stem)
+    assert rules.added == {tuple(sorted((_stem("أمريكا"), _stem("أميركا"))))}
+    assert rules.vetoed == {tuple(sorted(("جونغ", "جونج")))}
+    assert len(rules.problems) == 2 and all(":2:" in p or ":3:" in p for p in rules.problems)
+    assert read_editor_file(tmp_path / "none.txt", _stem).added == frozenset()
+
+
+# --- carried over, learned again ---------------------------------------------------------
+
+
+def test_a_small_incremental_reindex_carries_the_table_over(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    root = tmp_path / "index"
+    reindex([corpus], index=root, full=True)
+    before = open_index(root).manifest("variants")
+    (corpus / "999.txt").write_text("خبر جديد\n\nنص قصير عن الطقس.\n", "utf-8")
+    summary = reindex([corpus], index=root)
+    assert summary.committed and not summary.variants_learned
+    after = open_index(root).manifest("variants")
+    assert after is not None and after["pairs"] == before["pairs"]
+    assert after["changed_since"] == 1
+    assert json.dumps(after, ensure_ascii=False)  # JSON as stored
+    # A full rebuild learns them again.
+    assert reindex([corpus], index=root, full=True).variants_learned
