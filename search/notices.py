@@ -24,6 +24,7 @@ ENGLISH: dict[str, str] = {
     "invalid_sort": "sort must be one of {choices}",
     "invalid_mode": "mode must be one of {choices}",
     "invalid_group": "group must be one of {choices}",
+    "invalid_spell": "spell must be one of {choices}",
     "invalid_interval": "interval must be one of {choices}",
     "invalid_calendar": "calendar must be one of {choices}",
     "per_page_range": "per_page must be between 1 and {max}",

@@ -276,6 +276,15 @@ PARAMS: tuple[Param, ...] = (
         schema={"type": "string", "enum": list(GROUPINGS)},
     ),
     Param(
+        "spell",
+        "on: a query that finds nothing is searched as corrected, when the correction is"
+        " sure | off: as typed",
+        default="on",
+        cli="--spell",
+        metavar="on|off",
+        schema={"type": "string", "enum": list(GROUPINGS)},
+    ),
+    Param(
         "interval",
         "a timeline's bars: auto (from the date range) | day | week | month | year",
         default="auto",

@@ -59,6 +59,9 @@ class SearchRequest:
     #: The timeline's bars (``auto``: chosen from the date range) and calendar.
     interval: str = "auto"
     calendar: str = "gregorian"
+    #: ``on``: a query that finds nothing is searched as corrected, when a correction
+    #: is sure (:mod:`search.spelling`); ``off``: as typed.
+    spell: str = "on"
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -67,6 +70,8 @@ class SearchRequest:
             raise InvalidRequest(Notice("invalid_mode", {"choices": ", ".join(MODES)}))
         if self.group not in GROUPINGS:
             raise InvalidRequest(Notice("invalid_group", {"choices": ", ".join(GROUPINGS)}))
+        if self.spell not in GROUPINGS:
+            raise InvalidRequest(Notice("invalid_spell", {"choices": ", ".join(GROUPINGS)}))
         if self.interval not in INTERVALS:
             raise InvalidRequest(Notice("invalid_interval", {"choices": ", ".join(INTERVALS)}))
         if self.calendar not in CALENDARS:
@@ -111,6 +116,7 @@ class SearchRequest:
             per_page=one("per_page"),
             mode=one("mode"),
             group=one("group"),
+            spell=one("spell"),
             timeline=timeline,
             interval=one("interval"),
             calendar=one("calendar"),
@@ -212,6 +218,9 @@ class SearchResponse:
     #: Whether ``complete`` means every word (a long query's first tier needs three
     #: quarters of them: the page says which).
     every_word: bool = True
+    #: The query whose results these are, when Naba corrected what was typed (which
+    #: found nothing): the page offers the typed words instead (``spell=off``).
+    corrected: str | None = None
     #: The spellings searched beside the typed words (``{"word", "also"}``).
     variants: list[dict[str, Any]] = field(default_factory=list)
     #: The matches per period, when the request asked (else left out of ``to_dict``).
@@ -240,6 +249,7 @@ class SearchResponse:
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": self.facets,
             "suggestion": self.suggestion,
+            "corrected": self.corrected,
             # The English sentences, and the same as codes with their values.
             "warnings": [str(notice) for notice in self.warnings],
             "notices": [notice.to_dict() for notice in self.warnings],

@@ -61,18 +61,14 @@ from search.request import (
     SearchRequest,
     SearchResponse,
 )
+from search.spelling import correct
 from search.stories import compare_versions, story_versions, word_diff
 from search.suggest import suggest, written_form
 from search.timeline import CALENDARS, INTERVALS, Bucket, Timeline, build_timeline
 from search.variants import Added, expand, variants_of
 
-# "Did you mean" is offered when a query finds fewer documents than this.
+# "Did you mean" is looked for when fewer articles than this have every word.
 SUGGEST_BELOW = 3
-# Looking up corrections costs ~10-50 ms a word: a query of thirty rare long words
-# (a pasted paragraph, or an attack) took 1.7 s on ANT before this cap. Typos are
-# corrected in the first few rare words, and words longer than any real one are not.
-MAX_CORRECTED_WORDS = 4
-MAX_CORRECTED_LETTERS = 20
 
 
 # --- the index ---------------------------------------------------------------
@@ -126,8 +122,31 @@ def understand(
 
 
 def search(index: Index, request: SearchRequest) -> SearchResponse:
-    """Run a search: hits for the page, facets over the whole result set, a suggestion."""
+    """Run a search: hits for the page, facets over the whole result set, a correction.
+
+    A query no article has every word of, with a confident correction
+    (:mod:`search.spelling`), shows the correction's results at once (``corrected``),
+    unless the reader asked for the typed words (``spell=off``); any other correction
+    is a suggestion."""
     reader = index.reader()
+    response, parsed, filters = _respond(index, reader, request)
+    if response.complete is None or response.complete >= SUGGEST_BELOW or not parsed.words:
+        return response
+    correction = correct(reader, request.q, parsed, filters, response.complete, written_form)
+    if correction is None:
+        return response
+    if correction.confident and response.complete == 0 and request.spell == "on":
+        fixed, _, _ = _respond(index, reader, dataclasses.replace(request, q=correction.text))
+        return dataclasses.replace(fixed, query=request.q, corrected=correction.text)
+    response.suggestion = correction.text
+    return response
+
+
+def _respond(
+    index: Index, reader: IndexReader, request: SearchRequest
+) -> tuple[SearchResponse, ParsedQuery, Filters]:
+    """The response to ``request`` as typed, with the parsed query and the filters in
+    force (what a correction is looked for with)."""
     parsed, added = understand(index, reader, request)
     filters = request.engine_filters(parsed)
     counted: dict[str, Filters] = facet_filters(filters)
@@ -145,11 +164,7 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
     )
     days = result.facets.pop(DAY_FACET, None)
     highlighter = _highlighter(parsed)
-    suggestion = None
-    complete = result.complete or 0
-    if complete < SUGGEST_BELOW and parsed.words:
-        suggestion = _did_you_mean(reader, request, parsed, filters, complete)
-    return SearchResponse(
+    response = SearchResponse(
         query=request.q,
         total=result.total,
         page=request.page,
@@ -162,7 +177,6 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
             for h in result.hits
         ],
         facets={name: ordered_counts(name, counts) for name, counts in result.facets.items()},
-        suggestion=suggestion,
         warnings=[*parsed.warnings, *_unknown_sources(reader, filters.values.get("sources", ()))],
         relaxed=relaxed,
         complete=result.complete,
@@ -171,6 +185,7 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
         timeline=_timeline(reader, request, filters, days) if days is not None else None,
         stories=result.stories,
     )
+    return response, parsed, filters
 
 
 def timeline(index: Index, request: SearchRequest) -> dict[str, Any]:
@@ -303,51 +318,6 @@ def find(
     )
     relaxed = bool(result.total) and result.complete == 0 and len(parsed.query.groups) > 1
     return result, relaxed
-
-
-def _did_you_mean(
-    engine: IndexReader,
-    request: SearchRequest,
-    parsed: ParsedQuery,
-    filters: Filters,
-    total: int,
-) -> str | None:
-    """A corrected query built from the index vocabulary, if it finds more.
-
-    Hamza, ة/ه and ى/ي variants already meet through normalisation, so what
-    is left to correct is a typo: a word the index does not know (or barely
-    knows) is replaced by the most frequent indexed word one edit away (two
-    for long words), for the first :data:`MAX_CORRECTED_WORDS` such words.
-    """
-    text = request.q
-    changed = False
-    tried = 0
-    for word in parsed.words:
-        if word.stopped or not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
-            continue
-        frequency = engine.doc_frequency(word.exact)
-        if frequency >= SUGGEST_BELOW:
-            continue
-        if tried == MAX_CORRECTED_WORDS:
-            break
-        tried += 1
-        distance = 2 if len(word.exact) >= 7 else 1
-        best, best_frequency = None, frequency
-        for candidate in engine.similar_terms(word.exact, distance):
-            if candidate == word.exact:
-                continue
-            candidate_frequency = engine.doc_frequency(candidate)
-            if candidate_frequency > best_frequency:
-                best, best_frequency = candidate, candidate_frequency
-        if best and word.text in text:
-            # As articles write it (برشلونة), not as the index folds it (برشلونه).
-            text = text.replace(word.text, written_form(engine, best), 1)
-            changed = True
-    if not changed:
-        return None
-    corrected = parse_query(text, mode=request.mode)
-    count = engine.search(corrected.query, filters, sort="relevance", offset=0, limit=1)
-    return text if (count.complete or 0) > total else None
 
 
 # --- documents, stats -------------------------------------------------------------

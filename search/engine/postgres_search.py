@@ -253,6 +253,7 @@ class PostgresReader:
         result = EngineResult(total=0, hits=[])
         if not len(candidates):
             result.facets = {facet: {} for facet in (facets.counts if facets else {})}
+            result.complete = 0 if query.groups else None
             return result
         table = columns.take(candidates)
         scorer = _Scorer(stats, postings, table)

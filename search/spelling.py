@@ -1,0 +1,182 @@
+""""Did you mean": corrections built from the index's vocabulary, offered only when they help.
+
+Hamza, ة/ه and ى/ي slips need no correcting: normalisation folds them on both sides.
+What is left is a typist's slip: a letter dropped, doubled or added, two letters
+swapped, a neighbouring key. A correction must earn its place (issue 15):
+
+* a word the archive has is left alone unless the correction is :data:`FAR_MORE`
+  times as frequent: قطارات is not «corrected» to قرارات, nor المالي to الماضي
+  (archives have typos too: a slip found in one article is still corrected to the
+  word found in a hundred);
+* a candidate is weighed by what the slip would have been (:func:`slip_cost`): a
+  neighbouring key or a doubled letter is a likely slip, two unrelated letters are
+  not (الانتخابات is not الانتقالات);
+* a confident correction (an unknown word, one likely slip from a word in at least
+  :data:`CONFIDENT_DOCUMENTS` articles) of a query no article has every word of is
+  searched at once, and the page offers the typed words instead; otherwise it is a
+  suggestion.
+
+Measured on a test set of correctly spelled and mistyped queries over SaudiNewsNet
+(``python -m evaluation``, ``docs/quality.md``, section spelling).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from search.engine import EngineQuery, Filters, Group, IndexReader, Word
+from search.query import ParsedQuery, parse_query
+
+#: A word the archive has is corrected only to a word this many times as frequent.
+FAR_MORE = 50
+#: A confident correction's word is in at least this many articles.
+CONFIDENT_DOCUMENTS = 3
+#: The most a slip may cost: one for a short word, two likely ones for a long word.
+MAX_COST_SHORT = 1.5
+MAX_COST_LONG = 2.0
+LONG_WORD = 7
+#: What a candidate's frequency is worth against the cost of its slip (in log units).
+COST_WEIGHT = 3.0
+# Looking up corrections costs ~10-50 ms a word: a query of thirty rare long words
+# (a pasted paragraph, or an attack) took 1.7 s on ANT before this cap. Typos are
+# corrected in the first few rare words, and words longer than any real one are not.
+MAX_CORRECTED_WORDS = 4
+MAX_CORRECTED_LETTERS = 20
+
+# The Arabic keyboard (the common 101 layout), as the index folds its letters
+# (ئ ؤ → ء, ى → ي, ة → ه): a slip is likeliest on a neighbouring key.
+_ROWS = ("ضصثقفغعهخحجد", "شسيبلاتنمكط", "ءءرلايهوزظ")
+
+
+def _neighbours() -> dict[str, set[str]]:
+    near: dict[str, set[str]] = {}
+    for r, row in enumerate(_ROWS):
+        for i, letter in enumerate(row):
+            around = near.setdefault(letter, set())
+            for other_row in _ROWS[max(0, r - 1) : r + 2]:
+                around.update(other_row[max(0, i - 1) : i + 2])
+            around.discard(letter)
+    return near
+
+
+NEIGHBOURS = _neighbours()
+
+
+def slip_cost(typed: str, word: str) -> float:
+    """What it would take to mistype ``word`` as ``typed``: a weighted edit distance
+    where a doubled letter costs 0.5, a neighbouring key, a dropped or added letter or
+    two swapped letters 1, and any other letter 1.5."""
+    rows, cols = len(typed) + 1, len(word) + 1
+    d = [[0.0] * cols for _ in range(rows)]
+    for i in range(rows):
+        d[i][0] = float(i)
+    for j in range(cols):
+        d[0][j] = float(j)
+    for i in range(1, rows):
+        for j in range(1, cols):
+            x, y = typed[i - 1], word[j - 1]
+            if x == y:
+                substitute = 0.0
+            elif y in NEIGHBOURS.get(x, ()):
+                substitute = 1.0
+            else:
+                substitute = 1.5
+            extra = 0.5 if i > 1 and typed[i - 2] == x else 1.0  # a doubled letter
+            dropped = 0.5 if j > 1 and word[j - 2] == y else 1.0  # a double typed once
+            best = min(d[i - 1][j] + extra, d[i][j - 1] + dropped, d[i - 1][j - 1] + substitute)
+            if i > 1 and j > 1 and x == word[j - 2] and typed[i - 2] == y:
+                best = min(best, d[i - 2][j - 2] + 1.0)
+            d[i][j] = best
+    return d[-1][-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A corrected query, and whether it is sure enough to be searched at once."""
+
+    text: str
+    confident: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Fix:
+    word: str
+    frequency: int
+    cost: float
+
+
+def matches(reader: IndexReader, word: Word) -> int:
+    """How many articles have ``word`` in any form (its stem: المالي is a word of an
+    archive that only writes المالية), memoised with the reader."""
+
+    def count(key: tuple[str, str]) -> int:
+        query = EngineQuery(groups=(Group((word,)),), min_match=1, tiered=False)
+        found = reader.search(query, Filters(), sort="relevance", offset=0, limit=0)
+        return found.total
+
+    return reader.memo.get(("matches", word.term), count)
+
+
+def _best(reader: IndexReader, exact: str, frequency: int) -> _Fix | None:
+    """The likeliest word ``exact`` is a slip of, if any deserves it."""
+    limit = MAX_COST_LONG if len(exact) >= LONG_WORD else MAX_COST_SHORT
+    distance = 2 if len(exact) >= LONG_WORD else 1
+    best: tuple[float, _Fix] | None = None
+    for candidate in reader.similar_terms(exact, distance):
+        if candidate == exact:
+            continue
+        cost = slip_cost(exact, candidate)
+        if cost > limit:
+            continue
+        found = reader.doc_frequency(candidate)
+        if found < max(1, FAR_MORE * frequency):
+            continue
+        value = math.log(found) - COST_WEIGHT * cost
+        if best is None or value > best[0]:
+            best = (value, _Fix(candidate, found, cost))
+    return best[1] if best else None
+
+
+def correct(
+    reader: IndexReader,
+    text: str,
+    parsed: ParsedQuery,
+    filters: Filters,
+    complete: int,
+    written: Callable[[IndexReader, str], str],
+) -> Correction | None:
+    """A corrected ``text`` whose first tier holds more than ``complete`` articles, if
+    one can be built from the index vocabulary; ``written`` turns an indexed word into
+    the way articles write it (برشلونة, not the folded برشلونه)."""
+    changed = False
+    confident = True
+    tried = 0
+    for word in parsed.words:
+        if word.stopped or not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
+            continue
+        frequency = matches(reader, word)
+        if frequency and frequency * FAR_MORE > _most(reader):
+            continue  # a word of the archive, and nothing can be far more frequent
+        if tried == MAX_CORRECTED_WORDS:
+            break
+        tried += 1
+        fix = _best(reader, word.exact, frequency)
+        if fix is None or word.text not in text:
+            continue
+        text = text.replace(word.text, written(reader, fix.word), 1)
+        changed = True
+        confident &= frequency == 0 and fix.cost <= 1.0 and fix.frequency >= CONFIDENT_DOCUMENTS
+    if not changed:
+        return None
+    corrected = parse_query(text, mode=parsed.query.mode)
+    found = reader.search(corrected.query, filters, sort="relevance", offset=0, limit=0)
+    if (found.complete or 0) <= complete:
+        return None
+    return Correction(text, confident)
+
+
+def _most(reader: IndexReader) -> int:
+    """The number of articles: no word can be in more."""
+    return reader.memo.get(("documents",), lambda _: reader.stats().documents)
