@@ -75,7 +75,7 @@ def run_system(collection: Collection, system: System) -> SystemResult:
     indexed = time.perf_counter()
     outcomes = []
     for qid, text in collection.queries.items():
-        parsed = system.query(text)
+        parsed = system.query(text, reader)
         result, _ = find(reader, parsed, parsed.filters, sort="relevance", offset=0, limit=DEPTH)
         outcomes.append(
             QueryOutcome(

@@ -37,6 +37,7 @@ from functools import lru_cache
 
 from search import query as query_module
 from search.analysis import WordForms, fold, is_stopword, prepare
+from search.analysis.variants import EditorRules
 from search.arabic import HAMZA_TO_YEH
 from search.engine import (
     Clause,
@@ -48,7 +49,9 @@ from search.engine import (
     comparison_index,
     comparison_query_words,
 )
+from search.indexing.variants import learn
 from search.query import ParsedQuery, parse_query
+from search.variants import Variants, combine, expand
 
 from .stemmers import STEMMERS
 
@@ -97,16 +100,29 @@ class System:
             return build(documents, titles or {})
         return comparison_index(self.name, documents, self.forms, titles or {})
 
-    def query(self, text: str) -> ParsedQuery:
-        """The question as this system searches it (see the module docstring)."""
+    def query(self, text: str, reader: IndexReader | None = None) -> ParsedQuery:
+        """The question as this system searches it (see the module docstring); Naba's
+        words with the spelling variants learned from ``reader``'s index, as a reindex
+        learns them (:func:`naba_variants`)."""
         if self.shipped:
-            return parse_query(text)
+            parsed = parse_query(text)
+            if reader is not None:
+                parsed, _ = expand(parsed, naba_variants(reader), reader)
+            return parsed
         parsed = _reanalyse(parse_query(text, mode="exact"), self.forms)
         if self.any_word:
             parsed.query = dataclasses.replace(
                 parsed.query, min_match=min(parsed.query.min_match, 1)
             )
         return parsed
+
+
+def naba_variants(reader: IndexReader) -> Variants:
+    """The spelling variants a reindex would learn for this index (no editor's file),
+    learned once per index."""
+    return reader.memo.get(
+        ("evaluation variants",), lambda _: combine(learn(reader), EditorRules())
+    )
 
 
 def _analyse(forms: object, text: str) -> list[Word]:

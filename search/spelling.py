@@ -1,4 +1,4 @@
-""""Did you mean": corrections built from the index's vocabulary, offered only when they help.
+""" "Did you mean": corrections built from the index's vocabulary, offered only when they help.
 
 Hamza, ة/ه and ى/ي slips need no correcting: normalisation folds them on both sides.
 What is left is a typist's slip: a letter dropped, doubled or added, two letters

@@ -190,15 +190,31 @@ def test_facet_links_start_again_from_page_one(client: FlaskClient) -> None:
 
 
 def test_did_you_mean_is_a_link(client: FlaskClient) -> None:
-    suggestion = expected({"q": "الجفاق"})["suggestion"]
-    assert suggestion == "الجفاف"
-    html = text_of(client.get("/search?q=الجفاق"))
+    # ذ is not next to د on the keyboard: a suggestion, not a sure correction.
+    suggestion = expected({"q": "السدوذ"})["suggestion"]
+    assert suggestion == "السدود"
+    html = text_of(client.get("/search?q=السدوذ"))
     assert "هل تقصد" in html
     assert re.search(
-        r'<a href="/search\?q=%D8%A7%D9%84%D8%AC%D9%81%D8%A7%D9%81"[^>]*>'
-        r"<bdi>الجفاف</bdi></a>",
+        r'<a href="/search\?q=%D8%A7%D9%84%D8%B3%D8%AF%D9%88%D8%AF"[^>]*>'
+        r"<bdi>السدود</bdi></a>",
         html,
     )
+
+
+def test_a_sure_correction_shows_its_results_and_offers_the_typed_words(
+    client: FlaskClient,
+) -> None:
+    """ق is next to ف: «الجفاق» finds nothing, «الجفاف» is searched at once (issue 15)."""
+    found = expected({"q": "الجفاق"})
+    assert found["corrected"] == "الجفاف" and found["query"] == "الجفاق"
+    assert found["total"] == expected({"q": "الجفاف"})["total"] > 0
+    html = text_of(client.get("/search?q=الجفاق"))
+    assert "نتائج عن «<bdi>الجفاف</bdi>»" in html and "هل تقصد" not in html
+    link = re.search(r'<a href="(/search\?[^"]*spell=off[^"]*)"[^>]*><bdi>الجفاق</bdi></a>', html)
+    assert link is not None
+    as_typed = text_of(client.get(link.group(1).replace("&amp;", "&")))
+    assert "لا نتائج" in as_typed and "نتائج عن" not in as_typed
 
 
 def test_no_results_has_a_clear_empty_state(client: FlaskClient) -> None:

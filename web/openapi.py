@@ -105,6 +105,7 @@ def _search_response() -> dict[str, Any]:
             "hits",
             "facets",
             "suggestion",
+            "corrected",
             "warnings",
             "notices",
             "relaxed",
@@ -153,6 +154,11 @@ def _search_response() -> dict[str, Any]:
                 "additionalProperties": False,
             },
             "suggestion": _NULLABLE_STRING,
+            "corrected": {
+                **_NULLABLE_STRING,
+                "description": "the query whose results these are, when what was typed"
+                " was corrected (spell=on)",
+            },
             "warnings": {"type": "array", "items": _STRING},
             "notices": {"type": "array", "items": NOTICE},
             "relaxed": {"type": "boolean"},

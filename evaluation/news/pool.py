@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         system = next(s for s in SYSTEMS if s.name == name)
         reader = system.build(bodies, titles)
         for topic in topics():
-            parsed = system.query(topic.query)
+            parsed = system.query(topic.query, reader)
             result, _ = find(
                 reader, parsed, parsed.filters, sort="relevance", offset=0, limit=args.depth
             )
