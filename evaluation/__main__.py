@@ -15,7 +15,7 @@ from search.settings import ROOT
 
 from .collections import COLLECTIONS, EVAL_DATA
 from .harness import evaluate
-from .report import markdown, write_all
+from .report import markdown, previous_figures, write_all
 from .systems import SYSTEM_NAMES
 
 
@@ -27,6 +27,17 @@ def _names(value: str, known: tuple[str, ...], what: str) -> list[str]:
             f"unknown {what}: {', '.join(unknown)} (known: {', '.join(known)})"
         )
     return names
+
+
+def spelling_sections() -> list[str]:
+    """The corrections measured over SaudiNewsNet, and the learned variant pairs' precision
+    on the pairs checked by hand."""
+    from . import spelling
+    from .news import articles
+    from .variant_pairs import score
+
+    bodies, titles = articles(EVAL_DATA.parent / "data" / "saudinewsnet")
+    return [*spelling.markdown(spelling.evaluate(bodies, titles)), *score.markdown()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         help="where the per-question TSV files go",
     )
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
+    parser.add_argument(
+        "--no-spelling",
+        action="store_true",
+        help="leave out the spelling measures (corrections over SaudiNewsNet, variant pairs)",
+    )
     args = parser.parse_args(argv)
     if not EVAL_DATA.is_dir():
         print(f"error: the evaluation data is expected in {EVAL_DATA}", file=sys.stderr)
@@ -66,11 +82,13 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     results = evaluate(args.collections, args.systems, limit=args.limit, procs=args.procs)
+    extra = [] if args.no_spelling else spelling_sections()
     seconds = time.perf_counter() - start
     command = "python -m evaluation" + (" " + " ".join(argv or sys.argv[1:])).rstrip()
-    print(markdown(results, seconds, command.strip()))
+    previous = previous_figures(args.docs)
+    print(markdown(results, seconds, command.strip(), previous, extra))
     if not args.no_write:
-        for path in write_all(results, args.docs, args.runs, seconds, command.strip()):
+        for path in write_all(results, args.docs, args.runs, seconds, command.strip(), extra):
             if path.suffix != ".tsv":
                 print(f"wrote {path}", file=sys.stderr)
         print(f"wrote per-question results to {args.runs}", file=sys.stderr)

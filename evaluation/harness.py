@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import ir_measures
-from ir_measures import AP, RR, R, nDCG
+from ir_measures import AP, RR, P, R, nDCG
 
 from search.searching import find
 
@@ -27,7 +27,13 @@ from .systems import SYSTEM_NAMES, SYSTEMS, System
 # collections, so MAP is over complete rankings there (Qur'an QA: top 1,000 of 1,266).
 DEPTH = 1000
 # Report names → ir_measures measures.
-MEASURES = {"MRR@10": RR @ 10, "nDCG@10": nDCG @ 10, "Recall@100": R @ 100, "MAP": AP}
+MEASURES = {
+    "MRR@10": RR @ 10,
+    "nDCG@10": nDCG @ 10,
+    "P@10": P @ 10,
+    "Recall@100": R @ 100,
+    "MAP": AP,
+}
 METRICS = tuple(MEASURES)
 
 
