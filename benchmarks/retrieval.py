@@ -2,9 +2,10 @@
 
 The query benchmark (:mod:`benchmarks.query`: 200 queries from ANT's titles, through
 :func:`search.searching.search`) runs on one ANT index with two versions of Naba in
-turn: this checkout, and the revision before the changes (``--before``, checked out in
-a temporary git worktree). The index is the same for both (this version's, with its
-learned spelling variants: the older one ignores them), and the runs alternate,
+turn: this checkout, and the revision before the changes (``--before``, checked out
+in a git worktree beside this one while it runs). The index is the same for both (this
+version's, with its learned spelling variants: the older one ignores them), and the
+runs alternate,
 ``--rounds`` each, so that a busy machine slows both alike; each side's best round is
 compared. The goal: warm latency within 20 % of the version before.
 """
@@ -16,7 +17,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from benchmarks.common import machine_info, machine_line, table, write_section
@@ -59,24 +59,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     python = sys.executable
     # Beside this checkout, so that its ``../shared`` (the ANT archive) is found there too.
-    with tempfile.TemporaryDirectory(prefix=".naba-before-", dir=ROOT.parent) as scratch:
-        before = Path(scratch) / "tree"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(before), args.before],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        try:
-            runs: dict[str, list[tuple[float, float, float]]] = {"before": [], "after": []}
-            for _ in range(args.rounds):
-                for name, tree in (("before", before), ("after", ROOT)):
-                    runs[name].append(one_run(tree, args.index, python))
-                    print(name, runs[name][-1], flush=True)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=False
-            )
+    before = ROOT.parent / f".naba-before-{os.getpid()}"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(before), args.before],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    try:
+        runs: dict[str, list[tuple[float, float, float]]] = {"before": [], "after": []}
+        for _ in range(args.rounds):
+            for name, tree in (("before", before), ("after", ROOT)):
+                runs[name].append(one_run(tree, args.index, python))
+                print(name, runs[name][-1], flush=True)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=False)
     best = {name: min(values, key=lambda v: v[0]) for name, values in runs.items()}
     ratio_median = best["after"][0] / best["before"][0]
     ratio_p95 = best["after"][1] / best["before"][1]

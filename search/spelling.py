@@ -29,8 +29,11 @@ from dataclasses import dataclass
 from search.engine import EngineQuery, Filters, Group, IndexReader, Word
 from search.query import ParsedQuery, parse_query
 
-#: A word the archive has is corrected only to a word this many times as frequent.
+#: A word the archive has is corrected only to a word this many times as frequent,
+#: and only if it is in at most RARE articles: a word in more is the archive's own
+#: (and looking up each query word's neighbours would cost every search ~20 ms).
 FAR_MORE = 50
+RARE = 2
 #: A confident correction's word is in at least this many articles.
 CONFIDENT_DOCUMENTS = 3
 #: The most a slip may cost: one for a short word, two likely ones for a long word.
@@ -157,8 +160,8 @@ def correct(
         if word.stopped or not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
             continue
         frequency = matches(reader, word)
-        if frequency and frequency * FAR_MORE > _most(reader):
-            continue  # a word of the archive, and nothing can be far more frequent
+        if frequency > RARE:
+            continue  # a word of the archive
         if tried == MAX_CORRECTED_WORDS:
             break
         tried += 1
@@ -175,8 +178,3 @@ def correct(
     if (found.complete or 0) <= complete:
         return None
     return Correction(text, confident)
-
-
-def _most(reader: IndexReader) -> int:
-    """The number of articles: no word can be in more."""
-    return reader.memo.get(("documents",), lambda _: reader.stats().documents)
