@@ -234,3 +234,20 @@ def test_a_small_incremental_reindex_carries_the_table_over(tmp_path: Path) -> N
     assert json.dumps(after, ensure_ascii=False)  # JSON as stored
     # A full rebuild learns them again.
     assert reindex([corpus], index=root, full=True).variants_learned
+
+
+def test_the_postgresql_engine_learns_the_same_table(
+    index_root: Path, postgres_url: str, tmp_path: Path
+) -> None:
+    """Learning goes through the reader's interface (vocabulary, search): both engines
+    learn the same pairs, and the database keeps them with its commit."""
+    corpus = write_corpus(tmp_path / "corpus")
+    location = f"{postgres_url}?schema=variants"
+    summary = reindex([corpus], index=location, full=True)
+    assert summary.variants_learned
+    database = open_index(location)
+    table = database.manifest("variants")
+    assert table is not None
+    assert table["pairs"] == learned(index_root)["pairs"]
+    found = search(database, request("كوشنر"))
+    assert found.total == 14 and found.variants == [{"word": "كوشنر", "also": ["كوشنير"]}]

@@ -125,10 +125,23 @@ def test_typing_keeps_filters(page: Page, base_url: str) -> None:
 
 
 def test_did_you_mean_updates_the_box(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/search?q=" + quote("الجفاق"))
+    page.goto(base_url + "/search?q=" + quote("السدوذ"))
     page.locator(".did-you-mean a").click()
+    expect(page.locator(".results-count")).to_contain_text(phrase(q="السدود"))
+    expect(page.locator("#q")).to_have_value("السدود")
+
+
+def test_a_sure_correction_is_searched_and_the_typed_words_offered(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "/search?q=" + quote("الجفاق"))
+    expect(page.locator(".corrected")).to_contain_text("الجفاف")
     expect(page.locator(".results-count")).to_contain_text(phrase(q="الجفاف"))
-    expect(page.locator("#q")).to_have_value("الجفاف")
+    expect(page.locator(".hit").first).to_be_visible()
+    page.locator(".corrected a").click()
+    expect(page.locator(".results-count")).to_contain_text("لا نتائج")
+    expect(page.locator(".corrected")).to_have_count(0)
+    assert query_of(page)["spell"] == ["off"]
 
 
 def test_opening_a_document(page: Page, base_url: str) -> None:
