@@ -376,3 +376,19 @@ def test_articles_with_every_word_come_first_in_every_order(handle: Index, sort:
     assert flags == sorted(flags, reverse=True)  # every word first
     assert response.complete == sum(flags) and response.total == len(flags)
     assert not response.relaxed
+
+
+def test_query_command_says_what_it_corrected_and_how_many_have_every_word(
+    seeds_index: str,
+) -> None:
+    result = run_cli("query", "العلاقتت", "--index", seeds_index, "--json")
+    data = json.loads(result.stdout)
+    assert data["corrected"] == "العلاقات" and data["query"] == "العلاقتت" and data["total"] > 0
+    text = run_cli("query", "العلاقتت", "--index", seeds_index).stdout.decode()
+    assert "results for: العلاقات" in text
+    as_typed = json.loads(
+        run_cli("query", "العلاقتت", "--index", seeds_index, "--spell", "off", "--json").stdout
+    )
+    assert as_typed["total"] == 0 and as_typed["suggestion"] == "العلاقات"
+    tiers = run_cli("query", "كوريا جاكرتا", "--index", seeds_index).stdout.decode()
+    assert re.search(r"^\d+ with every word first, then those with some of them$", tiers, re.M)

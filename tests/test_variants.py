@@ -251,3 +251,19 @@ def test_the_postgresql_engine_learns_the_same_table(
     assert table["pairs"] == learned(index_root)["pairs"]
     found = search(database, request("كوشنر"))
     assert found.total == 14 and found.variants == [{"word": "كوشنر", "also": ["كوشنير"]}]
+
+
+def test_the_page_says_what_was_added_and_links_to_the_typed_letters(index_root: Path) -> None:
+    from tests.browser.support import make_app
+
+    client = make_app(index_root).test_client()
+    html = client.get("/search?q=كوشنر").get_data(as_text=True)
+    notice = html.split('<p class="variants-notice">', 1)[1].split("</p>", 1)[0]
+    assert "يشمل أيضا:" in notice and "<bdi>كوشنير</bdi>" in notice
+    assert "mode=exact" in notice
+    english = client.get("/search?q=كوشنر&lang=en").get_data(as_text=True)
+    assert "Also searched:" in english
+    assert "variants-notice" not in client.get("/search?q=كوشنر&mode=exact").get_data(as_text=True)
+    assert client.get("/api/search?q=كوشنر").get_json()["variants"] == [
+        {"word": "كوشنر", "also": ["كوشنير"]}
+    ]

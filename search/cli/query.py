@@ -105,6 +105,13 @@ def _plain(fragment: str) -> str:
 
 def print_readable(response: SearchResponse) -> None:
     print(f"{response.total} results (page {response.page} of {response.pages})")
+    if response.complete is not None and response.complete < response.total:
+        which = "every word" if response.every_word else "most words"
+        print(f"{response.complete} with {which} first, then those with some of them")
+    if response.corrected:
+        print(f"results for: {response.corrected} (--spell off: as typed)")
+    for added in response.variants:
+        print(f"also searched for {added['word']}: {', '.join(added['also'])}")
     if response.suggestion:
         print(f"did you mean: {response.suggestion}")
     for warning in response.warnings:
