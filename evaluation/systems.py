@@ -16,9 +16,13 @@ and the ranking for all six). Only the analysis of the words differs:
 3. ``snowball``: as 2, then the Snowball Arabic stemmer;
 4. ``light10``: as 2, then Larkey et al.'s light10 (Lucene-style);
 5. ``isri``: as 2, then nltk's ISRI root stemmer;
-6. ``naba``: Naba as shipped: the real schema (stemmed and exact fields), the
-   real engine and its query translation;
-7. ``naba-postgres``: the same on the PostgreSQL engine (a cluster of its own,
+6. ``light10-any``: as 4, ranked by score alone with any one word enough (no
+   tiers): plain light stemming with any-word matching, the recall baseline;
+7. ``naba``: Naba as shipped: the real schema (stemmed and exact fields), the
+   real engine and its query translation, spelling variants learned from the index;
+8. ``naba-proximity``: as 7, with neighbouring query words scored again where they
+   stand side by side (:func:`with_proximity`): a measured option, not shipped;
+9. ``naba-postgres``: the same as 7 on the PostgreSQL engine (a cluster of its own,
    :mod:`evaluation.postgres`): its figures must be ``naba``'s.
 
 Systems 2–5 use Naba's tokenizer, normaliser and stop list so that the table
@@ -85,6 +89,8 @@ class System:
     forms: Callable[[str], WordForms] | str | None
     #: Any one word is enough (no minimum-should-match): the recall baseline.
     any_word: bool = False
+    #: Naba with a proximity bonus (:func:`with_proximity`): measured, not shipped.
+    proximity: bool = False
 
     @property
     def shipped(self) -> bool:
@@ -108,13 +114,27 @@ class System:
             parsed = parse_query(text)
             if reader is not None:
                 parsed, _ = expand(parsed, naba_variants(reader), reader)
-            return parsed
+            return with_proximity(parsed) if self.proximity else parsed
         parsed = _reanalyse(parse_query(text, mode="exact"), self.forms)
         if self.any_word:
             parsed.query = dataclasses.replace(
-                parsed.query, min_match=min(parsed.query.min_match, 1)
+                parsed.query, min_match=min(parsed.query.min_match, 1), tiered=False
             )
         return parsed
+
+
+def with_proximity(parsed: ParsedQuery) -> ParsedQuery:
+    """Each pair of neighbouring query words also as a phrase, an alternative of the
+    first word's group: an article where the two stand side by side scores their words
+    once more, and no article matches or misses a tier because of it."""
+    groups = list(parsed.query.groups)
+    for i in range(len(groups) - 1):
+        first, second = groups[i].alternatives[0], groups[i + 1].alternatives[0]
+        if isinstance(first, Word) and isinstance(second, Word):
+            pair = Phrase(f"{first.text} {second.text}", (first.exact, second.exact))
+            groups[i] = Group((*groups[i].alternatives, pair))
+    query = dataclasses.replace(parsed.query, groups=tuple(groups))
+    return dataclasses.replace(parsed, query=query)
 
 
 def naba_variants(reader: IndexReader) -> Variants:
@@ -182,6 +202,12 @@ SYSTEMS: tuple[System, ...] = (
         "light10-any", "light10, any one word is enough", baseline_forms("light10"), any_word=True
     ),
     System("naba", "Naba as shipped (stemmed + exact fields)", "naba"),
+    System(
+        "naba-proximity",
+        "Naba + side-by-side query words score again (measured, not shipped)",
+        "naba",
+        proximity=True,
+    ),
     System("naba-postgres", "Naba as shipped, on the PostgreSQL engine", "naba-postgres"),
 )
 SYSTEM_NAMES = tuple(s.name for s in SYSTEMS)
