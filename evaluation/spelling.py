@@ -52,11 +52,11 @@ class Outcome:
         return self.corrected or self.suggestion
 
     def right(self) -> bool:
-        """The slip was undone: offered back, or folded by normalisation."""
-        if self.slip in FOLDED:
-            same = _terms(self.query) == _terms(self.expected)
-            return same and self.offered is None
-        return self.offered is not None and _terms(self.offered) == _terms(self.expected)
+        """The slip was undone: the query offered back (as a suggestion, or searched at
+        once), or nothing offered because normalisation already searches the same terms."""
+        if self.offered is None:
+            return _terms(self.query) == _terms(self.expected)
+        return _terms(self.offered) == _terms(self.expected)
 
 
 @dataclass(slots=True)
@@ -93,8 +93,9 @@ def _share(items: list[Outcome], test: Any) -> float:
     return sum(1 for o in items if test(o)) / max(1, len(items))
 
 
-def _terms(text: str) -> list[str]:
-    return [t.exact for t in analyze(text) if not t.stopped]
+def _terms(text: str) -> list[tuple[str, str]]:
+    """What a query searches: each word's exact and stemmed terms."""
+    return [(t.exact, t.term) for t in analyze(text) if not t.stopped]
 
 
 def queries(titles: list[str], rng: random.Random, count: int) -> list[str]:

@@ -36,7 +36,9 @@ FAR_MORE = 50
 RARE = 2
 #: A confident correction's word is in at least this many articles.
 CONFIDENT_DOCUMENTS = 3
-#: The most a slip may cost: one for a short word, two likely ones for a long word.
+#: The most a slip may cost: one for a short word, two likely ones for a long word;
+#: a likely slip (a neighbouring key, a dropped, doubled or swapped letter) costs 1.
+LIKELY_SLIP = 1.0
 MAX_COST_SHORT = 1.5
 MAX_COST_LONG = 2.0
 LONG_WORD = 7
@@ -122,9 +124,13 @@ def matches(reader: IndexReader, word: Word) -> int:
     return reader.memo.get(("matches", word.term), count)
 
 
-def _best(reader: IndexReader, exact: str, frequency: int) -> _Fix | None:
-    """The likeliest word ``exact`` is a slip of, if any deserves it."""
+def _best(reader: IndexReader, exact: str, frequency: int, stemmed: bool) -> _Fix | None:
+    """The likeliest word ``exact`` is a slip of, if any deserves it: ``frequency`` is
+    how many articles have ``exact`` as typed, ``stemmed`` whether any has another form
+    of it (then only a likely slip will do: المالي is المالية's word, not الماضي's)."""
     limit = MAX_COST_LONG if len(exact) >= LONG_WORD else MAX_COST_SHORT
+    if stemmed:
+        limit = min(limit, LIKELY_SLIP)
     distance = 2 if len(exact) >= LONG_WORD else 1
     best: tuple[float, _Fix] | None = None
     for candidate in reader.similar_terms(exact, distance):
@@ -159,18 +165,27 @@ def correct(
     for word in parsed.words:
         if word.stopped or not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
             continue
-        frequency = matches(reader, word)
+        frequency = reader.doc_frequency(word.exact)
         if frequency > RARE:
-            continue  # a word of the archive
-        if tried == MAX_CORRECTED_WORDS:
-            break
-        tried += 1
-        fix = _best(reader, word.exact, frequency)
+            if matches(reader, word):
+                continue  # a word of the archive
+            # Written as articles write it, but analysed otherwise (ألسودان: a hamza
+            # on the article hides it from the stemmer): the articles' own spelling.
+            fix: _Fix | None = _Fix(word.exact, frequency, 0.0)
+        else:
+            if tried == MAX_CORRECTED_WORDS:
+                break
+            tried += 1
+            stemmed = matches(reader, word) > 0
+            fix = _best(reader, word.exact, frequency, stemmed)
+            confident &= not stemmed
         if fix is None or word.text not in text:
             continue
         text = text.replace(word.text, written(reader, fix.word), 1)
         changed = True
-        confident &= frequency == 0 and fix.cost <= 1.0 and fix.frequency >= CONFIDENT_DOCUMENTS
+        confident &= (
+            frequency == 0 and fix.cost <= LIKELY_SLIP and fix.frequency >= CONFIDENT_DOCUMENTS
+        ) or fix.cost == 0
     if not changed:
         return None
     corrected = parse_query(text, mode=parsed.query.mode)

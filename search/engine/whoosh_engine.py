@@ -609,7 +609,9 @@ class WhooshEngine:
         """From the snapshot's arrays: no stored field (no body) is read."""
         snap = self._snapshot()
         dated = snap.ordinal[snap.live & (snap.ordinal > 0)]
-        size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+        # An evaluation's in-memory index has no folder.
+        files = self.path.iterdir() if self.path.is_dir() else ()
+        size = sum(p.stat().st_size for p in files if p.is_file())
         return IndexStats(
             documents=snap.live_count,
             date_min=dt.date.fromordinal(int(dated.min())) if len(dated) else None,
