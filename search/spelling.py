@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from search.analysis import analyze
 from search.engine import EngineQuery, Filters, Group, IndexReader, Word
 from search.query import ParsedQuery, parse_query
 
@@ -124,28 +125,36 @@ def matches(reader: IndexReader, word: Word) -> int:
     return reader.memo.get(("matches", word.term), count)
 
 
-def _best(reader: IndexReader, exact: str, frequency: int, stemmed: bool) -> _Fix | None:
-    """The likeliest word ``exact`` is a slip of, if any deserves it: ``frequency`` is
-    how many articles have ``exact`` as typed, ``stemmed`` whether any has another form
-    of it (then only a likely slip will do: المالي is المالية's word, not الماضي's)."""
-    limit = MAX_COST_LONG if len(exact) >= LONG_WORD else MAX_COST_SHORT
-    if stemmed:
-        limit = min(limit, LIKELY_SLIP)
+def _candidates(
+    reader: IndexReader, exact: str, frequency: int, limit: float, ratio: int
+) -> list[_Fix]:
+    """The words ``exact`` may be a slip of: within ``limit`` (:func:`slip_cost`), and in
+    ``ratio`` times as many articles as ``exact`` (at least one)."""
     distance = 2 if len(exact) >= LONG_WORD else 1
-    best: tuple[float, _Fix] | None = None
+    found = []
     for candidate in reader.similar_terms(exact, distance):
         if candidate == exact:
             continue
         cost = slip_cost(exact, candidate)
         if cost > limit:
             continue
-        found = reader.doc_frequency(candidate)
-        if found < max(1, FAR_MORE * frequency):
-            continue
-        value = math.log(found) - COST_WEIGHT * cost
-        if best is None or value > best[0]:
-            best = (value, _Fix(candidate, found, cost))
-    return best[1] if best else None
+        count = reader.doc_frequency(candidate)
+        if count >= max(1, ratio * frequency):
+            found.append(_Fix(candidate, count, cost))
+    return found
+
+
+def _likeliest(fixes: list[_Fix], together: Callable[[_Fix], int] | None) -> _Fix | None:
+    """The fix with the most articles that also have the query's other words (when it
+    has some), then the likeliest by frequency and slip: «غرق مرب» is مركب, not مدرب."""
+    if not fixes:
+        return None
+
+    def value(fix: _Fix) -> tuple[int, float]:
+        shared = together(fix) if together is not None else 0
+        return (min(shared, 1), math.log(fix.frequency) - COST_WEIGHT * fix.cost)
+
+    return max(fixes, key=value)
 
 
 def correct(
@@ -158,34 +167,78 @@ def correct(
 ) -> Correction | None:
     """A corrected ``text`` whose first tier holds more than ``complete`` articles, if
     one can be built from the index vocabulary; ``written`` turns an indexed word into
-    the way articles write it (برشلونة, not the folded برشلونه)."""
+    the way articles write it (برشلونة, not the folded برشلونه).
+
+    A word of the archive (in more than :data:`RARE` articles) is left alone, unless
+    the articles analyse it otherwise than it was typed (a hamza on the article:
+    ألسودان), or no article has every word of a longer query and one likely slip turns
+    it into a word :data:`FAR_MORE` times as frequent that does meet the others, the
+    query's other words being the archive's too (then it is only a suggestion: both
+    are real words).
+    """
     changed = False
     confident = True
     tried = 0
-    for word in parsed.words:
-        if word.stopped or not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
+    words = [w for w in parsed.words if not w.stopped]
+
+    def together_with(word: Word) -> Callable[[_Fix], int] | None:
+        others = [w for w in words if w is not word]
+        if not others:
+            return None
+
+        def count(fix: _Fix) -> int:
+            swapped = parse_query(" ".join([*(w.text for w in others), fix.word]))
+            found = reader.search(swapped.query, filters, sort="relevance", offset=0, limit=0)
+            return found.complete or 0
+
+        return count
+
+    frequencies = {id(w): reader.doc_frequency(w.exact) for w in words}
+    # Only when every word is the archive's may one of them be a slip of another word:
+    # a rarer word in the query is the likelier slip.
+    known = all(n > RARE for n in frequencies.values())
+    for word in words:
+        if not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
             continue
-        frequency = reader.doc_frequency(word.exact)
+        frequency = frequencies[id(word)]
+        fix: _Fix | None
         if frequency > RARE:
-            if matches(reader, word):
-                continue  # a word of the archive
-            # Written as articles write it, but analysed otherwise (ألسودان: a hamza
-            # on the article hides it from the stemmer): the articles' own spelling.
-            fix: _Fix | None = _Fix(word.exact, frequency, 0.0)
+            articles = written(reader, word.exact)
+            if _stem(articles) == word.term:
+                if complete or len(words) < 2 or tried == MAX_CORRECTED_WORDS or not known:
+                    continue  # a word of the archive
+                tried += 1
+                fixes = _candidates(reader, word.exact, frequency, LIKELY_SLIP, FAR_MORE)
+                together = together_with(word)
+                fix = _likeliest([f for f in fixes if together and together(f)], together)
+                confident = False
+            else:
+                # Written as articles write it, analysed otherwise (ألسودان: a hamza on
+                # the article hides it from the stemmer): the articles' own spelling.
+                fix = _Fix(word.exact, frequency, 0.0)
         else:
             if tried == MAX_CORRECTED_WORDS:
                 break
             tried += 1
             stemmed = matches(reader, word) > 0
-            fix = _best(reader, word.exact, frequency, stemmed)
-            confident &= not stemmed
+            limit = MAX_COST_LONG if len(word.exact) >= LONG_WORD else MAX_COST_SHORT
+            if stemmed:
+                limit = min(limit, LIKELY_SLIP)
+            fixes = _candidates(reader, word.exact, frequency, limit, FAR_MORE)
+            fix = _likeliest(fixes, together_with(word))
+            confident &= not stemmed and (
+                fix is None
+                or fix.cost == 0
+                or (
+                    frequency == 0
+                    and fix.cost <= LIKELY_SLIP
+                    and fix.frequency >= CONFIDENT_DOCUMENTS
+                )
+            )
         if fix is None or word.text not in text:
             continue
         text = text.replace(word.text, written(reader, fix.word), 1)
         changed = True
-        confident &= (
-            frequency == 0 and fix.cost <= LIKELY_SLIP and fix.frequency >= CONFIDENT_DOCUMENTS
-        ) or fix.cost == 0
     if not changed:
         return None
     corrected = parse_query(text, mode=parsed.query.mode)
@@ -193,3 +246,8 @@ def correct(
     if (found.complete or 0) <= complete:
         return None
     return Correction(text, confident)
+
+
+def _stem(text: str) -> str:
+    tokens = list(analyze(text))
+    return tokens[0].term if len(tokens) == 1 else ""
