@@ -61,7 +61,7 @@ from search.request import (
     SearchRequest,
     SearchResponse,
 )
-from search.spelling import correct
+from search.spelling import correct, unseen
 from search.stories import compare_versions, story_versions, word_diff
 from search.suggest import suggest, written_form
 from search.timeline import CALENDARS, INTERVALS, Bucket, Timeline, build_timeline
@@ -130,7 +130,9 @@ def search(index: Index, request: SearchRequest) -> SearchResponse:
     is a suggestion."""
     reader = index.reader()
     response, parsed, filters = _respond(index, reader, request)
-    if response.complete is None or response.complete >= SUGGEST_BELOW or not parsed.words:
+    if response.complete is None or not parsed.words:
+        return response
+    if response.complete >= SUGGEST_BELOW and not unseen(reader, parsed):
         return response
     correction = correct(reader, request.q, parsed, filters, response.complete, written_form)
     if correction is None:

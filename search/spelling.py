@@ -1,13 +1,13 @@
-""" "Did you mean": corrections built from the index's vocabulary, offered only when they help.
+"""«Did you mean»: corrections from the index's vocabulary, offered only when they help.
 
 Hamza, ة/ه and ى/ي slips need no correcting: normalisation folds them on both sides.
 What is left is a typist's slip: a letter dropped, doubled or added, two letters
 swapped, a neighbouring key. A correction must earn its place (issue 15):
 
-* a word the archive has is left alone unless the correction is :data:`FAR_MORE`
-  times as frequent: قطارات is not «corrected» to قرارات, nor المالي to الماضي
-  (archives have typos too: a slip found in one article is still corrected to the
-  word found in a hundred);
+* a word the archive has is left alone (in more than :data:`RARE` articles), or
+  corrected only to a word :data:`FAR_MORE` times as frequent: قطارات is not
+  «corrected» to قرارات, nor المالي to الماضي (archives have typos too: a slip found
+  in one article is still corrected to the word found in a hundred);
 * a candidate is weighed by what the slip would have been (:func:`slip_cost`): a
   neighbouring key or a doubled letter is a likely slip, two unrelated letters are
   not (الانتخابات is not الانتقالات);
@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from search.analysis import analyze
+from search.analysis import analyze, word_forms
 from search.engine import EngineQuery, Filters, Group, IndexReader, Word
 from search.query import ParsedQuery, parse_query
 
@@ -35,6 +35,9 @@ from search.query import ParsedQuery, parse_query
 #: (and looking up each query word's neighbours would cost every search ~20 ms).
 FAR_MORE = 50
 RARE = 2
+#: A word never written so in the archive, whose stem finds articles, is corrected only
+#: to a word in this many times as many articles as the stem finds.
+STEM_RATIO = 2
 #: A confident correction's word is in at least this many articles.
 CONFIDENT_DOCUMENTS = 3
 #: The most a slip may cost: one for a short word, two likely ones for a long word;
@@ -43,8 +46,10 @@ LIKELY_SLIP = 1.0
 MAX_COST_SHORT = 1.5
 MAX_COST_LONG = 2.0
 LONG_WORD = 7
-#: What a candidate's frequency is worth against the cost of its slip (in log units).
+#: What a candidate's frequency is worth against the cost of its slip (in log units),
+#: and the articles it shares with the query's other words.
 COST_WEIGHT = 3.0
+TOGETHER_WEIGHT = 2.0
 # Looking up corrections costs ~10-50 ms a word: a query of thirty rare long words
 # (a pasted paragraph, or an attack) took 1.7 s on ANT before this cap. Typos are
 # corrected in the first few rare words, and words longer than any real one are not.
@@ -125,21 +130,20 @@ def matches(reader: IndexReader, word: Word) -> int:
     return reader.memo.get(("matches", word.term), count)
 
 
-def _candidates(
-    reader: IndexReader, exact: str, frequency: int, limit: float, ratio: int
-) -> list[_Fix]:
-    """The words ``exact`` may be a slip of: within ``limit`` (:func:`slip_cost`), and in
-    ``ratio`` times as many articles as ``exact`` (at least one)."""
+def _candidates(reader: IndexReader, exact: str, at_least: int, limit: float) -> list[_Fix]:
+    """The words ``exact`` may be a slip of: within ``limit`` (:func:`slip_cost`), in
+    ``at_least`` articles (and one)."""
     distance = 2 if len(exact) >= LONG_WORD else 1
     found = []
     for candidate in reader.similar_terms(exact, distance):
-        if candidate == exact:
+        # Not a stop word (لن for لندن, هذه for هيئة): a reader does not search them.
+        if candidate == exact or len(candidate) < 3 or word_forms(candidate).stopped:
             continue
         cost = slip_cost(exact, candidate)
         if cost > limit:
             continue
         count = reader.doc_frequency(candidate)
-        if count >= max(1, ratio * frequency):
+        if count >= max(1, at_least):
             found.append(_Fix(candidate, count, cost))
     return found
 
@@ -150,11 +154,23 @@ def _likeliest(fixes: list[_Fix], together: Callable[[_Fix], int] | None) -> _Fi
     if not fixes:
         return None
 
-    def value(fix: _Fix) -> tuple[int, float]:
+    def value(fix: _Fix) -> tuple[bool, float]:
         shared = together(fix) if together is not None else 0
-        return (min(shared, 1), math.log(fix.frequency) - COST_WEIGHT * fix.cost)
+        likely = math.log(fix.frequency) - COST_WEIGHT * fix.cost
+        return (shared > 0, likely + TOGETHER_WEIGHT * math.log1p(shared))
 
     return max(fixes, key=value)
+
+
+def unseen(reader: IndexReader, parsed: ParsedQuery) -> bool:
+    """Whether a word of the query is written so in no article: a slip whose stem still
+    finds articles (اللفيفا finds لفيف's) is worth a correction however many it finds."""
+    return any(
+        not w.stopped
+        and 3 <= len(w.exact) <= MAX_CORRECTED_LETTERS
+        and not reader.doc_frequency(w.exact)
+        for w in parsed.words[:MAX_CORRECTED_WORDS]
+    )
 
 
 def correct(
@@ -208,7 +224,7 @@ def correct(
                 if complete or len(words) < 2 or tried == MAX_CORRECTED_WORDS or not known:
                     continue  # a word of the archive
                 tried += 1
-                fixes = _candidates(reader, word.exact, frequency, LIKELY_SLIP, FAR_MORE)
+                fixes = _candidates(reader, word.exact, FAR_MORE * frequency, LIKELY_SLIP)
                 together = together_with(word)
                 fix = _likeliest([f for f in fixes if together and together(f)], together)
                 confident = False
@@ -220,11 +236,14 @@ def correct(
             if tried == MAX_CORRECTED_WORDS:
                 break
             tried += 1
-            stemmed = matches(reader, word) > 0
+            other_forms = matches(reader, word)
+            stemmed = other_forms > 0
             limit = MAX_COST_LONG if len(word.exact) >= LONG_WORD else MAX_COST_SHORT
             if stemmed:
                 limit = min(limit, LIKELY_SLIP)
-            fixes = _candidates(reader, word.exact, frequency, limit, FAR_MORE)
+            # More articles than the typed word's stem finds (اللفيفا finds لفيف's).
+            needed = max(FAR_MORE * frequency, STEM_RATIO * other_forms)
+            fixes = _candidates(reader, word.exact, needed, limit)
             fix = _likeliest(fixes, together_with(word))
             confident &= not stemmed and (
                 fix is None
