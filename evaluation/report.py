@@ -95,11 +95,7 @@ def goals(
             continue
         naba = c.systems[SHIPPED].metrics
         for metric in NEWS_METRICS:
-            rivals = {
-                s: r.metrics[metric]
-                for s, r in c.systems.items()
-                if s not in NOT_RIVALS
-            }
+            rivals = {s: r.metrics[metric] for s, r in c.systems.items() if s not in NOT_RIVALS}
             best = max(rivals, key=rivals.__getitem__) if rivals else None
             above = best is None or naba[metric] > rivals[best]
             rival = f"best baseline {best} {rivals[best]:.3f}" if best else "no baseline run"

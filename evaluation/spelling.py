@@ -53,10 +53,16 @@ class Outcome:
 
     def right(self) -> bool:
         """The slip was undone: the query offered back (as a suggestion, or searched at
-        once), or nothing offered because normalisation already searches the same terms."""
+        once), or nothing offered because the search is already the intended one."""
         if self.offered is None:
-            return _terms(self.query) == _terms(self.expected)
+            return self.same_search()
         return _terms(self.offered) == _terms(self.expected)
+
+    def same_search(self) -> bool:
+        """The slip changes no stem: normalisation folded it (ة/ه, a hamza), or the
+        stemmer reads both forms alike (الائتماان, الائتمان), so the same articles match
+        (only the small bonus for the exact typed word differs)."""
+        return [t for _, t in _terms(self.query)] == [t for _, t in _terms(self.expected)]
 
 
 @dataclass(slots=True)
@@ -75,6 +81,7 @@ class SpellingResult:
             counts[0] += 1
             counts[1] += o.right()
         return {
+            "same_search": sum(1 for o in self.typos if o.offered is None and o.same_search()),
             "correct_queries": len(self.correct),
             "no_false_suggestion": 1 - len(false) / max(1, len(self.correct)),
             "typo_queries": len(self.typos),
@@ -227,6 +234,7 @@ def markdown(result: SpellingResult) -> list[str]:
         f"| … of the slips normalisation does not fold | {f['typos_undone_unfolded']:.3f} | |",
         f"| precision of what was offered | {f['precision']:.3f} | |",
         f"| searched as corrected at once | {f['corrected_at_once']} | |",
+        f"| mistyped, nothing offered, the same stems searched | {f['same_search']} | |",
         "",
         "Set right per slip: " + ", ".join(f"{k} {v}" for k, v in f["by_slip"].items()) + ".",
         "",

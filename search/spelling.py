@@ -130,9 +130,12 @@ def matches(reader: IndexReader, word: Word) -> int:
     return reader.memo.get(("matches", word.term), count)
 
 
-def _candidates(reader: IndexReader, exact: str, at_least: int, limit: float) -> list[_Fix]:
+def _candidates(
+    reader: IndexReader, exact: str, at_least: int, limit: float, stem: str = ""
+) -> list[_Fix]:
     """The words ``exact`` may be a slip of: within ``limit`` (:func:`slip_cost`), in
-    ``at_least`` articles (and one)."""
+    ``at_least`` articles (and one), or of the same ``stem`` (a slip inside a word whose
+    stem already finds its articles, الائتماان: worth correcting as written)."""
     distance = 2 if len(exact) >= LONG_WORD else 1
     found = []
     for candidate in reader.similar_terms(exact, distance):
@@ -143,7 +146,7 @@ def _candidates(reader: IndexReader, exact: str, at_least: int, limit: float) ->
         if cost > limit:
             continue
         count = reader.doc_frequency(candidate)
-        if count >= max(1, at_least):
+        if count >= max(1, at_least) or (count and stem and _stem(candidate) == stem):
             found.append(_Fix(candidate, count, cost))
     return found
 
@@ -243,7 +246,7 @@ def correct(
                 limit = min(limit, LIKELY_SLIP)
             # More articles than the typed word's stem finds (اللفيفا finds لفيف's).
             needed = max(FAR_MORE * frequency, STEM_RATIO * other_forms)
-            fixes = _candidates(reader, word.exact, needed, limit)
+            fixes = _candidates(reader, word.exact, needed, limit, word.term)
             fix = _likeliest(fixes, together_with(word))
             confident &= not stemmed and (
                 fix is None
