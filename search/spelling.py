@@ -43,6 +43,7 @@ CONFIDENT_DOCUMENTS = 3
 #: The most a slip may cost: one for a short word, two likely ones for a long word;
 #: a likely slip (a neighbouring key, a dropped, doubled or swapped letter) costs 1.
 LIKELY_SLIP = 1.0
+DOUBLED = 0.5
 MAX_COST_SHORT = 1.5
 MAX_COST_LONG = 2.0
 LONG_WORD = 7
@@ -134,8 +135,9 @@ def _candidates(
     reader: IndexReader, exact: str, at_least: int, limit: float, stem: str = ""
 ) -> list[_Fix]:
     """The words ``exact`` may be a slip of: within ``limit`` (:func:`slip_cost`), in
-    ``at_least`` articles (and one), or of the same ``stem`` (a slip inside a word whose
-    stem already finds its articles, الائتماان: worth correcting as written)."""
+    ``at_least`` articles (and one). A word of the same ``stem`` finds the same articles:
+    it is offered only for a doubled letter in a word no article writes (الائتماان),
+    never for another real form (بقضايانا is not «corrected» to قضايانا)."""
     distance = 2 if len(exact) >= LONG_WORD else 1
     found = []
     for candidate in reader.similar_terms(exact, distance):
@@ -146,7 +148,12 @@ def _candidates(
         if cost > limit:
             continue
         count = reader.doc_frequency(candidate)
-        if count >= max(1, at_least) or (count and stem and _stem(candidate) == stem):
+        if not count:
+            continue
+        if stem and _stem(candidate) == stem:
+            if cost <= DOUBLED and not reader.doc_frequency(exact):
+                found.append(_Fix(candidate, count, cost))
+        elif count >= at_least:
             found.append(_Fix(candidate, count, cost))
     return found
 
@@ -244,10 +251,20 @@ def correct(
             limit = MAX_COST_LONG if len(word.exact) >= LONG_WORD else MAX_COST_SHORT
             if stemmed:
                 limit = min(limit, LIKELY_SLIP)
-            # More articles than the typed word's stem finds (اللفيفا finds لفيف's).
+            # More articles than the typed word's stem finds (اللفيفا finds لفيف's);
+            # or, in a longer query, more articles with the other words than the typed
+            # word has (الكياني يؤكد: the stem كيان finds thousands, الزياني the story).
             needed = max(FAR_MORE * frequency, STEM_RATIO * other_forms)
+            together = together_with(word)
             fixes = _candidates(reader, word.exact, needed, limit, word.term)
-            fix = _likeliest(fixes, together_with(word))
+            if together is not None and needed > 1:
+                seen = {f.word for f in fixes}
+                fixes += [
+                    f
+                    for f in _candidates(reader, word.exact, FAR_MORE * frequency, limit, word.term)
+                    if f.word not in seen and together(f) > complete
+                ]
+            fix = _likeliest(fixes, together)
             confident &= not stemmed and (
                 fix is None
                 or fix.cost == 0

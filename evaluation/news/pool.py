@@ -5,7 +5,8 @@ Usage (from the repository root)::
     python -m evaluation.news.pool --texts /tmp/news_pool
 
 ``evaluation/news/pool.tsv`` gets one row per pooled (topic, document) with the
-systems that retrieved it in their top ``--depth``; ``--texts`` (keep it outside
+systems that retrieved it in their top ``--depth`` (added to the rows already
+there); ``--texts`` (keep it outside
 the repository: it holds article text) gets one JSON Lines file per topic with each
 pooled article's title, date, source and text, for the judges. Documents already in
 ``qrels.tsv`` are marked, so a later pool (a new system) only asks for new judgments.
@@ -14,6 +15,7 @@ pooled article's title, date, source and text, for the judges. Documents already
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -59,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         reader.close()
         print(f"{name}: pooled", flush=True)
     judged = judgments()
+    # A later pool (a new system) adds to the earlier one: the rows it had stay.
+    if args.out.exists():
+        for row in csv.DictReader(args.out.open(encoding="utf-8"), delimiter="\t"):
+            names = pooled[row["topic"]][row["document"]]
+            names[:0] = [n for n in row["systems"].split(",") if n not in names]
     with args.out.open("w", encoding="utf-8") as out:
         out.write("topic\tdocument\tjudged\tsystems\n")
         for topic in topics():
