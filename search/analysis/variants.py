@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from search.arabic import SCRIPT_LETTERS
+
 LONG_VOWELS = frozenset("اوي")
 #: Letters that stand for one foreign sound each: g, v, p, zh.
 FOREIGN_SOUNDS = ("جغقك", "فڤ", "بپ", "زژ")
@@ -119,7 +121,7 @@ def candidate_pairs(frequencies: Mapping[str, int], min_df: int) -> list[tuple[s
     return pairs
 
 
-_ARABIC = re.compile("[\u0621-\u064a\u067e\u06a4\u0698]+")
+_ARABIC = re.compile(f"[{SCRIPT_LETTERS}]+")
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ from search.analysis.variants import (
     candidate_pairs,
     context_similarity,
 )
+from search.arabic import ARABIC_BLOCK, chars
 from search.engine import EngineQuery, Filters, Group, IndexReader, Word
 
 logger = logging.getLogger("search.indexing")
@@ -130,8 +131,7 @@ def _near(reader: IndexReader, stem: str) -> Iterable[str]:
 def _letter_classes() -> dict[str, str]:
     """Each folded letter → a regular-expression class of the letters folded to it."""
     folded: dict[str, set[str]] = {}
-    for code in range(0x0621, 0x06D4):
-        letter = chr(code)
+    for letter in chars(ARABIC_BLOCK):
         into = normalize(letter)
         if len(into) == 1 and into != letter:
             folded.setdefault(into, {into}).add(letter)
