@@ -165,7 +165,7 @@ def markdown(
         "Do not edit by hand: the tables, `docs/quality.json` and `docs/quality-runs/` are",
         "rewritten by every run; the text after the tables is `evaluation/notes.md`.",
         "",
-        "Metrics by `ir_measures` (trec_eval): MRR@10, nDCG@10, Recall@100 and MAP over the",
+        "Metrics by `ir_measures` (trec_eval): MRR@10, nDCG@10, P@10, Recall@100 and MAP over the",
         "first 1,000 results. Every system answers each question through Naba's query path",
         "(`parse_query` → `search.searching.find`: any word matches, in tiers of words matched;",
         "`light10-any` by score alone); systems differ only in their analysis. Best figure",
