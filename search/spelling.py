@@ -204,8 +204,9 @@ def correct(
     A word of the archive (in more than :data:`RARE` articles) is left alone, unless
     the articles analyse it otherwise than it was typed (a hamza on the article:
     ألسودان). Looking for what a real word might be a slip of, when no article has
-    every word of a query of real words, was tried: it cost the query benchmark's
-    three-word queries ~10 ms at p95 and set right no more slips of the test set.
+    every word of a query of real words, was tried: it set right three more of the 150
+    slips of the test set (0.78 against 0.76) and cost the query benchmark's three-word
+    queries ~10 ms at p95.
     """
     changed = False
     confident = True
