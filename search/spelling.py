@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from search.analysis import analyze, word_forms
+from search.analysis import term_of, word_forms
 from search.engine import EngineQuery, Filters, Group, IndexReader, Word
 from search.query import ParsedQuery, parse_query
 
@@ -150,7 +150,7 @@ def _candidates(
         count = reader.doc_frequency(candidate)
         if not count:
             continue
-        if stem and _stem(candidate) == stem:
+        if stem and term_of(candidate) == stem:
             if cost <= DOUBLED and not reader.doc_frequency(exact):
                 found.append(_Fix(candidate, count, cost))
         elif count >= at_least:
@@ -233,7 +233,7 @@ def correct(
         fix: _Fix | None
         if frequency > RARE:
             articles = written(reader, word.exact)
-            if _stem(articles) == word.term:
+            if term_of(articles) == word.term:
                 continue  # a word of the archive
             else:
                 # Written as articles write it, analysed otherwise (ألسودان: a hamza on
@@ -282,8 +282,3 @@ def correct(
     if (found.complete or 0) <= complete:
         return None
     return Correction(text, confident)
-
-
-def _stem(text: str) -> str:
-    tokens = list(analyze(text))
-    return tokens[0].term if len(tokens) == 1 else ""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from search.analysis import analyze
+from search.analysis import term_of
 from search.analysis.variants import EditorRules, accepted, pair_key, read_editor_file
 from search.engine import Group, Index, IndexReader, Word
 from search.query import ParsedQuery
@@ -59,11 +59,6 @@ class Added:
         return {"word": self.word, "also": list(self.also)}
 
 
-def _stem(word: str) -> str:
-    tokens = list(analyze(word))
-    return tokens[0].term if len(tokens) == 1 else ""
-
-
 def combine(table: dict[str, Any] | None, rules: EditorRules) -> Variants:
     """The learned pairs with the editor's added and without the editor's vetoed."""
     pairs = {pair_key(a, b) for a, b in accepted(table)}
@@ -90,7 +85,7 @@ def variants_of(index: Index, reader: IndexReader) -> Variants:
     stamp = _stamp(path)
 
     def load(key: tuple[str, tuple[int, int] | None]) -> Variants:
-        rules = read_editor_file(path, _stem) if path is not None else EditorRules()
+        rules = read_editor_file(path, term_of) if path is not None else EditorRules()
         for problem in rules.problems:
             logger.warning("spelling variants: %s", problem)
         return combine(index.manifest("variants"), rules)

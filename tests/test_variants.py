@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from search.analysis import term_of
 from search.analysis.variants import candidate_pairs, read_editor_file, skeleton, variant_edits
 from search.indexing import reindex
 from search.searching import SearchRequest, open_index, search
-from search.variants import _stem
 
 KUSHNER = [
     "قال {name} مستشار البيت الأبيض إن خطة السلام ستعلن بعد الانتخابات",
@@ -161,12 +161,12 @@ def test_the_reindex_learns_a_name_spelled_two_ways(index_root: Path) -> None:
     from search.analysis.variants import accepted
 
     pairs = {tuple(sorted(p)) for p in accepted(table)}
-    assert tuple(sorted((_stem("كوشنر"), _stem("كوشنير")))) in pairs
+    assert tuple(sorted((term_of("كوشنر"), term_of("كوشنير")))) in pairs
     # Look-alikes with other neighbours, and one root's words that meet in articles,
     # were candidates and were turned down.
-    twitter = tuple(sorted((_stem("تويتر"), _stem("توتير"))))
+    twitter = tuple(sorted((term_of("تويتر"), term_of("توتير"))))
     assert twitter in {tuple(sorted(p)) for p in kept} and twitter not in pairs
-    sources = tuple(sorted((_stem("مصدر"), _stem("مصادر"))))
+    sources = tuple(sorted((term_of("مصدر"), term_of("مصادر"))))
     assert sources not in pairs
 
 
@@ -210,11 +210,11 @@ def test_the_editor_vetoes_and_adds_pairs_without_a_reindex(index_root: Path) ->
 def test_the_editors_file_reads_whole_words_and_reports_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "variants.txt"
     path.write_text("الأمريكية = الأميركية\nسطر بلا علامة\nأ = أ\nجونغ ≠ جونج  # كوريا\n", "utf-8")
-    rules = read_editor_file(path, _stem)
-    assert rules.added == {tuple(sorted((_stem("أمريكا"), _stem("أميركا"))))}
+    rules = read_editor_file(path, term_of)
+    assert rules.added == {tuple(sorted((term_of("أمريكا"), term_of("أميركا"))))}
     assert rules.vetoed == {tuple(sorted(("جونغ", "جونج")))}
     assert len(rules.problems) == 2 and all(":2:" in p or ":3:" in p for p in rules.problems)
-    assert read_editor_file(tmp_path / "none.txt", _stem).added == frozenset()
+    assert read_editor_file(tmp_path / "none.txt", term_of).added == frozenset()
 
 
 # --- carried over, learned again ---------------------------------------------------------

@@ -22,7 +22,7 @@ import random
 from pathlib import Path
 
 from search.analysis.variants import MAX_TOGETHER, MIN_SIMILARITY
-from search.indexing.variants import _near, learn
+from search.indexing.variants import learn
 from search.searching import open_index
 
 HERE = Path(__file__).resolve().parent
@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                             "corpus": name,
                             "a": written[a],
                             "b": written[b],
-                            "around_a": [t[:160] for t in list(_near(reader, a))[:3]],
-                            "around_b": [t[:160] for t in list(_near(reader, b))[:3]],
+                            "around_a": [t[:160] for t in list(near(reader, a))[:3]],
+                            "around_b": [t[:160] for t in list(near(reader, b))[:3]],
                         }
                     )
         print(f"{name}: {len(kept)} kept, {len(near)} near")

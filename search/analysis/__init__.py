@@ -13,6 +13,7 @@ from .analyzers import (
     WordForms,
     analyze,
     find_words,
+    term_of,
     word_forms,
 )
 from .normalize import fold, normalize, prepare, strip_marks
@@ -32,5 +33,6 @@ __all__ = [
     "prepare",
     "stopwords",
     "strip_marks",
+    "term_of",
     "word_forms",
 ]

@@ -139,3 +139,10 @@ def analyze(text: str) -> Iterator[AnalyzedToken]:
             yield AnalyzedToken(
                 match.group(), match.start(), match.end(), word.term, word.exact, word.stopped
             )
+
+
+def term_of(word: str) -> str:
+    """The stemmed term of a text that is one word ("" otherwise): how the index keeps a
+    word an editor wrote or a correction offers, to compare it with a query's."""
+    tokens = list(analyze(word))
+    return tokens[0].term if len(tokens) == 1 else ""

@@ -56,10 +56,11 @@ def learn(reader: IndexReader, *, min_documents: int = MIN_DOCUMENTS) -> dict[st
     stems = sorted({stem for pair in pairs for stem in pair})
     contexts = Contexts(frozenset(stems))
     for stem in stems:
-        for text in _near(reader, stem):
+        for text in near(reader, stem):
             contexts.add((t.text, t.term, t.stopped) for t in analyze(text))
-    documents = max(frequencies.values(), default=1) * 4  # an upper bound is enough for idf
-    documents = max(documents, reader.stats().documents)
+    # The idf of a neighbour over four times the most frequent stem's articles, as the
+    # thresholds were chosen with (evaluation/variant_pairs): not the archive's size.
+    documents = max(max(frequencies.values(), default=1) * 4, reader.stats().documents)
     scored = []
     for a, b in pairs:
         similarity = _similarity(contexts, a, b, frequencies, documents)
@@ -101,7 +102,7 @@ def _similarity(contexts: Contexts, a: str, b: str, frequencies: dict[str, int],
     return context_similarity(around_a, around_b, frequencies, n)
 
 
-def _near(reader: IndexReader, stem: str) -> Iterable[str]:
+def near(reader: IndexReader, stem: str) -> Iterable[str]:
     """Stretches of text around ``stem`` in some of the articles that contain it.
 
     The stem is looked for in the articles as written (each folded letter matches the
