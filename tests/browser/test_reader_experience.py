@@ -6,12 +6,13 @@ page; with screenshots of those states (light and dark, desktop and phone)."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import Watcher
 from tests.browser.support import results_phrase
@@ -43,6 +44,28 @@ def test_typing_makes_one_history_entry_and_back_returns_before_it(
     page.go_back()
     expect(page.locator(".results-count")).to_contain_text("الدوري")
     assert parse_qs(urlsplit(page.url).query) == {"q": ["الدوري"]}
+
+
+def test_enter_on_a_slow_search_is_neither_lost_nor_fetched_twice(
+    page: Page, base_url: str
+) -> None:
+    # The answer to Enter arrives after the typing's 300 ms trigger has fired. That
+    # trigger asks for the same search: it must be dropped without aborting the one in
+    # flight (once, both were lost and the page never changed).
+    searches: list[str] = []
+
+    def held_back(route: Route) -> None:
+        searches.append(route.request.method)
+        time.sleep(0.7)
+        route.continue_()
+
+    page.goto(base_url + "/")
+    page.route("**/search", held_back)
+    page.locator("#q").fill("الجفاف")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1200)
+    expect(page.locator(".results-count")).to_contain_text(results_phrase({"q": "الجفاف"}))
+    assert searches == ["POST"]
 
 
 def test_the_count_is_read_out_after_each_search(page: Page, base_url: str) -> None:

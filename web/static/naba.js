@@ -88,17 +88,26 @@
   var typing = false;  // a run of typing has already made its history entry
   var lastSubmitted = false;  // the last request was the form's (Enter, the button)
   var synced = null;  // what the last forced sync wrote in the box, until the reader types
-  document.addEventListener("htmx:configRequest", function (event) {
-    var detail = event.detail;
-    var key = detail.path + "?" + new URLSearchParams(detail.formData || {}).toString();
-    var typed = detail.elt && detail.elt.id === "q";
-    if (typed && (key === lastRequest || synced !== null)) {
+  function searchKey(path, form) {
+    return path + "?" + new URLSearchParams(new FormData(form)).toString();
+  }
+  // Dropped at htmx:confirm, before hx-sync="closest form:replace" aborts the form's
+  // request in flight: dropped later (htmx:configRequest), a slow answer to Enter would
+  // be aborted by the typing trigger that is then dropped, leaving no request at all.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (!(elt instanceof HTMLInputElement) || elt.id !== "q" || !elt.form) return;
+    if (synced !== null || searchKey(event.detail.path, elt.form) === lastRequest) {
       // the same search again, or a pause in typing that Enter's answer already
       // rewrote in the box (the typing timer fires with the rewritten value)
       event.preventDefault();
-      return;
     }
-    lastRequest = key;
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    var typed = detail.elt && detail.elt.id === "q";
+    var form = detail.elt && (detail.elt.form || detail.elt.closest("form"));
+    lastRequest = form ? searchKey(detail.path, form) : null;
     // Typing after its first request, or Enter ending a run of typing, replaces the
     // entry that run made; any other change (a box, a link, a new search) pushes.
     var submitted = detail.elt && detail.elt.id === "search-form";
