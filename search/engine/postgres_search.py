@@ -297,9 +297,10 @@ class PostgresReader:
             page = collapsed_page(rank, lambda rows: codes[rows], len(kept), offset, limit)
         versions: dict[int, np.ndarray] = {}
         if codes is not None:
+            kept_codes = codes[kept]
             for row in page:
                 if codes[row] >= 0:
-                    others = kept[(codes[kept] == codes[row]) & (kept != row)]
+                    others = kept[(kept_codes == codes[row]) & (kept != row)]
                     versions[int(row)] = others[
                         _by_date(others, table, oldest=True, wanted=len(others))
                     ]

@@ -63,26 +63,49 @@ class ValueDocs:
         return allowed
 
     def count(self, base: DocMask) -> dict[str, int]:
-        counts = (np.count_nonzero(base[self._of(i)]) for i in range(len(self.names)))
+        counts = _counts_by_value(base, self.docs, self.starts)
         return {name: int(n) for name, n in zip(self.names, counts, strict=True) if n}
 
 
 class ValueCodes:
     """A single-valued facet column (year, month, category): a value code per document
-    (-1: none), so counting is one ``bincount``."""
+    (-1: none)."""
 
     def __init__(self, names: list[str], code: np.ndarray) -> None:
         self.names = names
         self.code = code
+        self._by_value: tuple[np.ndarray, np.ndarray] | None = None
 
     def allowed(self, values: Iterable[str], size: int) -> DocMask:
         wanted = [self.names.index(v) for v in values if v in self.names]
         return np.isin(self.code, wanted)
 
     def count(self, base: DocMask) -> dict[str, int]:
-        present = self.code[base]
-        counts = np.bincount(present[present >= 0], minlength=len(self.names))
+        """Counted like :class:`ValueDocs`, each value's documents one after another.
+
+        A ``bincount`` of the matches' codes costs up to five times more: the codes run
+        in long stretches of one value (neighbouring articles share a year, a month, a
+        source's category), and adding to one counter again and again waits on itself.
+        The documents in value order are made on the first count: 8 bytes a document in
+        the worker, 2.5 MB at 315k."""
+        if self._by_value is None:
+            order = np.argsort(self.code, kind="stable")
+            starts = np.searchsorted(self.code[order], np.arange(len(self.names) + 1))
+            self._by_value = order, starts
+        order, starts = self._by_value
+        counts = _counts_by_value(base, order, starts)
         return {self.names[i]: int(n) for i, n in enumerate(counts) if n}
+
+
+def _counts_by_value(base: DocMask, docs: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """How many of each value's documents (``docs[starts[i]:starts[i + 1]]``) ``base``
+    holds: one gather and one segmented sum, whatever the number of values."""
+    counts = np.zeros(len(starts) - 1, np.int64)
+    filled = np.diff(starts) > 0
+    if filled.any():
+        picked = base[docs].view(np.uint8)
+        counts[filled] = np.add.reduceat(picked, starts[:-1][filled], dtype=np.int64)
+    return counts
 
 
 FacetColumn = ValueDocs | ValueCodes

@@ -384,9 +384,10 @@ class WhooshEngine:
             for doc in page
         ]
         if codes is not None:
+            hit_codes = codes[hits]
             for hit, doc in zip(result.hits, page, strict=True):
                 if codes[doc] >= 0:
-                    others = hits[(codes[hits] == codes[doc]) & (hits != doc)]
+                    others = hits[(hit_codes == codes[doc]) & (hits != doc)]
                     oldest = snap.by_date(others, oldest=True, limit=len(others))
                     hit.versions = [_stored(searcher.stored_fields(int(d))) for d in oldest]
         return result

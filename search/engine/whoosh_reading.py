@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -215,7 +215,7 @@ class Snapshot:
         primary = undated_last if oldest else -ordinal
         if tier is not None:
             primary = primary + tier.astype(np.int64) * 2 * _PAST_LAST_DAY
-        return _top(docs, primary, self.id_rank[docs], limit)
+        return _top(docs, primary, lambda kept: self.id_rank[kept], limit)
 
     def by_score(
         self, docs: np.ndarray, scores: np.ndarray, tier: np.ndarray, limit: int
@@ -226,21 +226,29 @@ class Snapshot:
         order still tie, and ties fall to the date and id order.
         """
         primary = tier * 1e9 - np.round(scores, 6)
-        newest_then_id = -self.ordinal[docs].astype(np.int64) * self.size + self.id_rank[docs]
+
+        def newest_then_id(kept: np.ndarray) -> np.ndarray:
+            return -self.ordinal[kept].astype(np.int64) * self.size + self.id_rank[kept]
+
         return _top(docs, primary, newest_then_id, limit)
 
 
-def _top(docs: np.ndarray, primary: np.ndarray, secondary: np.ndarray, limit: int) -> np.ndarray:
-    """``docs`` ordered by ``primary`` then ``secondary``, the first ``limit`` of them.
+def _top(
+    docs: np.ndarray,
+    primary: np.ndarray,
+    secondary: Callable[[np.ndarray], np.ndarray],
+    limit: int,
+) -> np.ndarray:
+    """``docs`` ordered by ``primary`` then ``secondary(docs)``, the first ``limit``.
 
     A partition first, so that a query with tens of thousands of hits sorts
-    only the few that can reach the page.
+    only the few that can reach the page; the tie-break is computed for those few.
     """
     if len(docs) > 2 * limit:
         cut = np.partition(primary, limit - 1)[limit - 1]
         keep = primary <= cut
-        docs, primary, secondary = docs[keep], primary[keep], secondary[keep]
-    return docs[np.lexsort((secondary, primary))[:limit]]
+        docs, primary = docs[keep], primary[keep]
+    return docs[np.lexsort((secondary(docs), primary))[:limit]]
 
 
 def read_postings(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
