@@ -25,6 +25,7 @@ from search.analysis import term_of
 from search.analysis.variants import EditorRules, accepted, pair_key, read_editor_file
 from search.engine import Group, Index, IndexReader, Word
 from search.query import ParsedQuery
+from search.spelling import written_in
 from search.suggest import written_form
 
 logger = logging.getLogger("search")
@@ -145,7 +146,7 @@ def _variant_word(typed: Word, stem: str, variants: Variants, reader: IndexReade
     (الامريكيه → الاميركيه) when the index has it, so that it also earns the exact
     bonus, and shown as an article writes it."""
     exact = typed.exact.replace(typed.term, stem, 1) if typed.term in typed.exact else ""
-    if exact and reader.doc_frequency(exact):
+    if exact and written_in(reader, exact):
         text = written_form(reader, exact)
     else:
         exact, text = "", variants.written.get(stem, stem)

@@ -56,15 +56,22 @@ class BaselineEngine(WhooshEngine):
     """
 
     def _clause(
-        self, snap: Snapshot, clause: Clause, mode: str, scores: np.ndarray | None
-    ) -> np.ndarray:
+        self,
+        snap: Snapshot,
+        clause: Clause,
+        mode: str,
+        scores: np.ndarray | None,
+        into: np.ndarray,
+    ) -> None:
         # Stop words are not indexed here, so a phrase cannot be matched on
         # positions; all its words are required instead.
         texts = clause.exacts if isinstance(clause, Phrase) else (clause.term,)
         mask = np.ones(snap.size, bool)
         for text in texts:
-            mask &= self._terms(snap, [("title", text, 1.0), ("body", text, 1.0)], scores)
-        return mask
+            found = np.zeros(snap.size, bool)
+            self._terms(snap, [("title", text, 1.0), ("body", text, 1.0)], scores, found)
+            mask &= found
+        into |= mask
 
 
 class PrivateRamStorage(RamStorage):

@@ -437,25 +437,26 @@ class WhooshEngine:
             for group in query.groups:
                 in_group = np.zeros(snap.size, bool)
                 for clause in group.alternatives:
-                    if isinstance(clause, Word) and clause.weight != 1.0:
-                        part = np.zeros(snap.size)
-                        in_group |= self._clause(snap, clause, query.mode, part)
-                        scores += clause.weight * part
-                    else:
-                        in_group |= self._clause(snap, clause, query.mode, scores)
+                    self._clause(snap, clause, query.mode, scores, in_group)
                 counts += in_group
             matched = (counts > 0) & snap.live
         if query.excluded and matched.any():
             excluded = np.zeros(snap.size, bool)
             for clause in query.excluded:
-                excluded |= self._clause(snap, clause, query.mode, None)
+                self._clause(snap, clause, query.mode, None, excluded)
             matched = matched & ~excluded
         return matched, counts, scores
 
     def _clause(
-        self, snap: Snapshot, clause: Clause, mode: str, scores: np.ndarray | None
-    ) -> np.ndarray:
-        """The documents one word or phrase matches; adds its BM25F score to ``scores``.
+        self,
+        snap: Snapshot,
+        clause: Clause,
+        mode: str,
+        scores: np.ndarray | None,
+        into: np.ndarray,
+    ) -> None:
+        """Marks in ``into`` the documents one word or phrase matches; adds its BM25F
+        score (times a variant's weight) to ``scores``.
 
         A stemmed word matches on its stem in ``title``/``body``; its exact
         form adds a small bonus (a document with the very word the reader
@@ -463,47 +464,48 @@ class WhooshEngine:
         which documents match: a document with the exact word has its stem too.
         """
         if isinstance(clause, Phrase) and len(clause.exacts) > 1:
-            mask = np.zeros(snap.size, bool)
             for field in EXACT_FIELDS:
                 docs = snap.phrase(field, list(clause.exacts))
                 if not len(docs):
                     continue
-                mask[docs] = True
+                into[docs] = True
                 if scores is not None:  # a phrase scores as its words, where it occurs
                     words = np.zeros(snap.size)
                     for exact in clause.exacts:
                         term = snap.term(field, exact)
                         words[term.docs] += term.scores
                     scores[docs] += words[docs]
-            return mask
+            return
+        weight = clause.weight if isinstance(clause, Word) else 1.0
         if isinstance(clause, Phrase):
             matching = [(field, clause.exacts[0], 1.0) for field in EXACT_FIELDS]
             bonus = []
         elif mode == "exact" or clause.stopped:
-            matching = [(field, clause.exact, 1.0) for field in EXACT_FIELDS]
+            matching = [(field, clause.exact, weight) for field in EXACT_FIELDS]
             bonus = []
         else:
-            matching = [(field, clause.term, 1.0) for field in STEMMED_FIELDS]
-            bonus = [(field, clause.exact, EXACT_BONUS) for field in EXACT_FIELDS]
-        mask = self._terms(snap, matching, scores)
+            matching = [(field, clause.term, weight) for field in STEMMED_FIELDS]
+            bonus = [(field, clause.exact, weight * EXACT_BONUS) for field in EXACT_FIELDS]
+        self._terms(snap, matching, scores, into)
         if scores is not None:
             for field, text, boost in bonus:
                 term = snap.term(field, text)
                 scores[term.docs] += boost * term.scores
-        return mask
 
     @staticmethod
     def _terms(
-        snap: Snapshot, terms: list[tuple[str, str, float]], scores: np.ndarray | None
-    ) -> np.ndarray:
-        """The documents any of ``terms`` (field, text, boost) occurs in; adds their scores."""
-        mask = np.zeros(snap.size, bool)
+        snap: Snapshot,
+        terms: list[tuple[str, str, float]],
+        scores: np.ndarray | None,
+        into: np.ndarray,
+    ) -> None:
+        """Marks in ``into`` the documents any of ``terms`` (field, text, boost) occurs
+        in; adds their scores."""
         for field, text, boost in terms:
             term = snap.term(field, text)
-            mask[term.docs] = True
+            into[term.docs] = True
             if scores is not None:
                 scores[term.docs] += boost * term.scores
-        return mask
 
     @staticmethod
     def _facet_counts(
