@@ -22,6 +22,7 @@ import pytest
 from search.engine import STORY_FACET, FacetSpec, Filters, open_index
 from search.engine import whoosh_arrays as arrays
 from search.engine import whoosh_store as store
+from search.engine.counting import story_count
 from search.engine.whoosh_engine import ARRAYS_GRACE_S, WhooshEngine
 from search.indexing import reindex
 from search.query import parse_query
@@ -117,6 +118,29 @@ def test_workers_map_the_stored_arrays_and_they_equal_built_ones(built) -> None:
         assert column.names == snap.facets[name].names
         assert column.count(fresh.live) == snap.facets[name].count(snap.live)
     assert not snap.live.all()  # the deleted documents are not live
+
+
+@pytest.mark.parametrize("share", [0.0, 0.03, 0.5, 1.0])
+def test_facet_counts_are_the_matches_per_value_however_many_match(built, share: float) -> None:
+    # A few matches are counted by their codes, many by each value's documents: both
+    # must give what counting document by document gives, and the story count what
+    # sorting the codes gives.
+    root, _ = built
+    snap = _engine(root)._snapshot()
+    rng = np.random.default_rng(7)
+    base = (rng.random(snap.size) < share) & snap.live
+    for name, column in snap.facets.items():
+        expected: dict[str, int] = {}
+        for doc in np.flatnonzero(base):
+            if isinstance(column, arrays.ValueCodes):
+                values = [column.names[column.code[doc]]] if column.code[doc] >= 0 else []
+            else:
+                values = [n for i, n in enumerate(column.names) if doc in column._of(i)]
+            for value in values:
+                expected[value] = expected.get(value, 0) + 1
+        assert column.count(base) == expected, name
+    codes = snap.facets[STORY_FACET].code[np.flatnonzero(base)]
+    assert story_count(codes) == np.count_nonzero(codes < 0) + len(np.unique(codes[codes >= 0]))
 
 
 def test_stored_and_built_arrays_answer_the_same(built, tmp_path: Path) -> None:
