@@ -7,7 +7,10 @@ swapped, a neighbouring key. A correction must earn its place (issue 15):
 * a word the archive has is left alone (in more than :data:`RARE` articles), or
   corrected only to a word :data:`FAR_MORE` times as frequent: قطارات is not
   «corrected» to قرارات, nor المالي to الماضي (archives have typos too: a slip found
-  in one article is still corrected to the word found in a hundred);
+  in one article is still corrected to the word found in a hundred); an uncommon
+  word of a query no article has every word of may be a slip that made another
+  word (الجش for الجيش): a suggestion, when the likelier word has articles with the
+  others;
 * a candidate is weighed by what the slip would have been (:func:`slip_cost`): a
   neighbouring key or a doubled letter is a likely slip, two unrelated letters are
   not (الانتخابات is not الانتقالات);
@@ -38,6 +41,11 @@ RARE = 2
 #: A word never written so in the archive, whose stem finds articles, is corrected only
 #: to a word in this many times as many articles as the stem finds.
 STEM_RATIO = 2
+#: A real word of a query no article has every word of may be a slip that made another
+#: word when it is in at most this share of the archive's articles, and the word it
+#: would be a slip of in this many times as many.
+UNCOMMON_SHARE = 0.002
+KNOWN_RATIO = 4
 #: A confident correction's word is in at least this many articles.
 CONFIDENT_DOCUMENTS = 3
 #: The most a slip may cost: one for a short word, two likely ones for a long word;
@@ -159,26 +167,36 @@ def _candidates(
 
 
 def _likeliest(fixes: list[_Fix], together: Callable[[_Fix], int] | None) -> _Fix | None:
-    """The fix with the most articles that also have the query's other words (when it
-    has some), then the likeliest by frequency and slip: «غرق مرب» is مركب, not مدرب."""
+    """The likeliest fix: by its articles with the query's other words (when it has
+    some) and its slip, else by its frequency and slip. The articles with the other
+    words already grow with the word's frequency; counted twice, a common word beat the
+    one the context asks for («غرق مرب»: حرب, not مركب)."""
     if not fixes:
         return None
 
     def value(fix: _Fix) -> tuple[bool, float]:
         shared = together(fix) if together is not None else 0
-        likely = math.log(fix.frequency) - COST_WEIGHT * fix.cost
-        return (shared > 0, likely + TOGETHER_WEIGHT * math.log1p(shared))
+        if shared:
+            return (True, TOGETHER_WEIGHT * math.log1p(shared) - COST_WEIGHT * fix.cost)
+        return (False, math.log(fix.frequency) - COST_WEIGHT * fix.cost)
 
     return max(fixes, key=value)
 
 
+def _uncommon(reader: IndexReader) -> float:
+    """The most articles a real word may be in and still be taken for a slip."""
+    documents = reader.memo.get(("documents",), lambda key: reader.stats().documents)
+    return max(RARE + 1, UNCOMMON_SHARE * documents)
+
+
 def unseen(reader: IndexReader, parsed: ParsedQuery) -> bool:
-    """Whether a word of the query is written so in no article: a slip whose stem still
-    finds articles (اللفيفا finds لفيف's) is worth a correction however many it finds."""
+    """Whether a word of the query is written so in at most :data:`RARE` articles: a
+    slip whose stem still finds articles (اللفيفا finds لفيف's), or that an article or
+    two make too (يشف), is worth a correction however many articles the query finds."""
     return any(
         not w.stopped
         and 3 <= len(w.exact) <= MAX_CORRECTED_LETTERS
-        and not written_in(reader, w.exact)
+        and written_in(reader, w.exact) <= RARE
         for w in parsed.words[:MAX_CORRECTED_WORDS]
     )
 
@@ -203,10 +221,11 @@ def correct(
 
     A word of the archive (in more than :data:`RARE` articles) is left alone, unless
     the articles analyse it otherwise than it was typed (a hamza on the article:
-    ألسودان). Looking for what a real word might be a slip of, when no article has
-    every word of a query of real words, was tried: it set right three more of the 150
-    slips of the test set (0.78 against 0.76) and cost the query benchmark's three-word
-    queries ~10 ms at p95.
+    ألسودان), or no article has every word of a query of real words and it is an
+    uncommon one (:data:`UNCOMMON_SHARE`): then a slip of a word :data:`KNOWN_RATIO`
+    times as frequent that has articles with the others is suggested. Looked for in
+    every real word, that cost the query benchmark's three-word queries ~10 ms at p95;
+    common words (the benchmark's) are no longer looked up.
     """
     changed = False
     confident = True
@@ -226,6 +245,9 @@ def correct(
         return count
 
     frequencies = {id(w): written_in(reader, w.exact) for w in words}
+    # A slip that made another real word is looked for only in a query of real words
+    # that no article has together: a rarer word is the likelier slip.
+    slipped_into_word = complete == 0 and len(words) > 1 and min(frequencies.values()) > RARE
     for word in words:
         if not 3 <= len(word.exact) <= MAX_CORRECTED_LETTERS:
             continue
@@ -233,12 +255,26 @@ def correct(
         fix: _Fix | None
         if frequency > RARE:
             articles = written(reader, word.exact)
-            if term_of(articles) == word.term:
-                continue  # a word of the archive
-            else:
+            if term_of(articles) != word.term:
                 # Written as articles write it, analysed otherwise (ألسودان: a hamza on
                 # the article hides it from the stemmer): the articles' own spelling.
                 fix = _Fix(word.exact, frequency, 0.0)
+            elif slipped_into_word and frequency <= _uncommon(reader):
+                # A real word no article has with the others: perhaps a slip that made
+                # another word (الجش for الجيش, البال for الجبال), offered if a likely
+                # slip of a word far more frequent finds articles with them.
+                together = together_with(word)
+                fixes = [
+                    f
+                    for f in _candidates(
+                        reader, word.exact, KNOWN_RATIO * frequency, LIKELY_SLIP, word.term
+                    )
+                    if together is not None and together(f) > 0
+                ]
+                fix = _likeliest(fixes, together)
+                confident = False
+            else:
+                continue  # a word of the archive
         else:
             if tried == MAX_CORRECTED_WORDS:
                 break
