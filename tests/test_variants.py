@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 
 from search.analysis import term_of
-from search.analysis.variants import candidate_pairs, read_editor_file, skeleton, variant_edits
+from search.analysis.variants import (
+    LOW_SIMILARITY,
+    MIN_SIMILARITY,
+    accepted,
+    candidate_pairs,
+    kept,
+    read_editor_file,
+    skeleton,
+    source_overlap,
+    variant_edits,
+)
 from search.indexing import reindex
 from search.searching import SearchRequest, open_index, search
 
@@ -267,3 +277,58 @@ def test_the_page_says_what_was_added_and_links_to_the_typed_letters(index_root:
     assert client.get("/api/search?q=كوشنر").get_json()["variants"] == [
         {"word": "كوشنر", "also": ["كوشنير"]}
     ]
+
+
+# --- a house style: one name, two outlets, two spellings --------------------------------
+
+STORY = [
+    "قال دونالد {name} المرشح للرئاسة إن حملته ستزور ولاية أيوا الأسبوع المقبل",
+    "هاجم دونالد {name} منافسيه في المناظرة التي بثها التلفزيون مساء الخميس",
+    "تصدر دونالد {name} استطلاعات الرأي بين الجمهوريين وفق مسح نشر أمس",
+    "رد دونالد {name} على الانتقادات بتصريحات جديدة أثارت جدلا واسعا",
+    "وعد دونالد {name} ناخبيه ببناء جدار على الحدود مع المكسيك",
+]
+OTHER_NEWS = ["وتراجعت أسعار النفط في الأسواق", "وارتفعت أسهم الشركات في البورصة",
+              "وأعلنت الحكومة خطة جديدة للنقل", "وافتتح المعرض الدولي للكتاب أبوابه"]  # fmt: skip
+
+
+def write_house_corpus(folder: Path, *, mixed: bool) -> Path:
+    """ترمب in stories 0-2, ترامب in stories 2-4 (one story in common: fairly alike
+    neighbours); Reuters writes the one and Anadolu the other, or (``mixed``) each
+    writes both alike."""
+    rng = random.Random(3)
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(16):
+        spelling = n % 2
+        name = ("ترمب", "ترامب")[spelling]
+        outlet = ("رويترز", "الأناضول")[(n // 2) % 2 if mixed else spelling]
+        sentence = STORY[2 * spelling + (n // 2) % 3].format(name=name)
+        tail = " ".join(rng.sample(FILLER, 10))
+        body = f"واشنطن ({outlet}) - {sentence}. {rng.choice(OTHER_NEWS)} {tail}."
+        (folder / f"{n:03}.txt").write_text(f"خبر سياسي {n}\n\n{body}\n", "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+def test_two_spellings_from_two_outlets_are_one_name(tmp_path: Path, mixed: bool) -> None:
+    corpus = write_house_corpus(tmp_path / "corpus", mixed=mixed)
+    reindex([corpus], index=tmp_path / "index", full=True)
+    table = open_index(tmp_path / "index").manifest("variants")
+    a, b = term_of("ترمب"), term_of("ترامب")
+    [entry] = [p for p in table["pairs"] if {p[0], p[1]} == {a, b}]
+    similarity, together, overlap = entry[2:]
+    # Fairly alike neighbours, never in one article: not enough on their own.
+    assert LOW_SIMILARITY <= similarity < MIN_SIMILARITY and together == 0
+    # One outlet each: a house style, so one name. Both outlets writing both: no
+    # evidence beyond the neighbours, so apart.
+    assert (overlap == 0) is not mixed
+    assert ((a, b) in accepted(table) or (b, a) in accepted(table)) is not mixed
+
+
+def test_outlets_overlap_by_their_shares_and_an_outlet_alone_says_nothing() -> None:
+    assert source_overlap({"A": 6, "B": 2}, {"C": 5}) == 0
+    assert source_overlap({"A": 6, "B": 2}, {"A": 3, "B": 1}) == 1
+    assert source_overlap({"A": 1, "B": 1}, {"A": 3, "B": 1}) == 0.75
+    assert source_overlap({}, {"A": 1}) == 1
+    assert kept(0.18, 0.0, 0.2) and not kept(0.18, 0.0, 0.8) and not kept(0.1, 0.0, 0.0)
+    assert not kept(0.18, 0.5, 0.0) and kept(0.3, 0.05, None)

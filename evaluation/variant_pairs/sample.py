@@ -7,11 +7,13 @@ Usage (from the repository root; each index built by ``python -m search reindex`
 
 Each index's variants are learned as a reindex learns them
 (:func:`search.indexing.variants.learn`), and from each corpus are drawn, with a fixed
-seed: :data:`KEPT` pairs the shipped thresholds keep (the learned table whose precision
-is reported) and :data:`NEAR` pairs just outside them (turned down by one of the two
-tests, or just below the similarity threshold), so that the thresholds can be
-checked on both sides. ``--texts`` (keep it outside the repository: it holds article
-text) gets a few lines around each form, for the judge.
+seed: :data:`KEPT` pairs the neighbours keep (similar neighbours, rarely together),
+:data:`NEAR` pairs just outside them (turned down by one of the two tests, or just
+below the similarity threshold), so that the thresholds can be checked on both sides;
+and every pair of the ``house`` stratum: fairly alike neighbours from outlets that
+overlap by at most :data:`HOUSE_DRAWN` (where the house-style threshold was chosen).
+``--texts`` (keep it outside the repository: it holds article text) gets a few lines
+around each form, for the judge.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ import json
 import random
 from pathlib import Path
 
-from search.analysis.variants import MAX_TOGETHER, MIN_SIMILARITY
-from search.indexing.variants import learn
+from search.analysis.variants import LOW_SIMILARITY, MAX_TOGETHER, MIN_SIMILARITY
+from search.indexing.variants import learn, near
 from search.searching import open_index
 
 HERE = Path(__file__).resolve().parent
 KEPT = 110
 NEAR = 45
+HOUSE_DRAWN = 0.5
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,15 +49,21 @@ def main(argv: list[str] | None = None) -> int:
         table = learn(reader)
         written = table["written"]
         frequencies = table["frequencies"]
-        kept, near = [], []
-        for a, b, similarity, together in table["pairs"]:
+        kept, outside, house = [], [], []
+        for a, b, similarity, together, overlap in table["pairs"]:
             passes = together is not None and together <= MAX_TOGETHER
+            pair = (a, b, similarity, together, overlap)
             if similarity >= MIN_SIMILARITY and passes:
-                kept.append((a, b, similarity, together))
+                kept.append(pair)
             elif similarity >= MIN_SIMILARITY / 2:
-                near.append((a, b, similarity, together))
-        for stratum, pool, size in (("kept", kept, KEPT), ("near", near, NEAR)):
-            for a, b, similarity, together in rng.sample(pool, min(size, len(pool))):
+                outside.append(pair)
+            fairly = not (similarity >= MIN_SIMILARITY and passes) and similarity >= LOW_SIMILARITY
+            if fairly and overlap is not None and overlap <= HOUSE_DRAWN:
+                house.append(pair)
+        strata = (("kept", kept, KEPT), ("near", outside, NEAR), ("house", house, len(house)))
+        for stratum, pool, size in strata:
+            drawn = pool if size == len(pool) else rng.sample(pool, min(size, len(pool)))
+            for a, b, similarity, together, overlap in drawn:
                 rows.append(
                     [
                         name,
@@ -67,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                         frequencies[b],
                         similarity,
                         "" if together is None else together,
+                        "" if overlap is None else overlap,
                         len(pool),
                     ]
                 )
@@ -80,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                             "around_b": [t[:160] for t in list(near(reader, b))[:3]],
                         }
                     )
-        print(f"{name}: {len(kept)} kept, {len(near)} near")
+        print(f"{name}: {len(kept)} kept, {len(outside)} near, {len(house)} house")
     header = [
         "corpus",
         "stratum",
@@ -92,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         "df_b",
         "similarity",
         "together",
+        "overlap",
         "stratum_size",
     ]
     with args.out.open("w", encoding="utf-8") as out:

@@ -8,10 +8,13 @@ engines learn alike:
 2. the pairs of them with a variant's form (:func:`candidate_pairs`);
 3. for each stem of a pair, the words around it in up to :data:`SAMPLE` articles
    that contain it (found by searching it), read only near its occurrences;
-4. a pair is kept when the two stems' neighbours are alike
-   (:func:`context_similarity` ≥ :data:`MIN_SIMILARITY`).
+4. for the pairs whose neighbours are at least fairly alike, how often the two stems
+   meet in one article (:func:`_together`) and how much their outlets overlap
+   (:func:`source_overlap`);
+5. :func:`~search.analysis.variants.kept` says which pairs are one word.
 
-The table (``{"pairs": [[a, b, similarity], …], "written": {stem: form}, …}``) is
+The table (``{"pairs": [[a, b, similarity, together, overlap], …], "written": {stem:
+form}, …}``) is
 kept with the index's commit (``Index.save_manifest(…, kind="variants")``); the
 search layer reads it with the editor's file (:mod:`search.variants`).
 """
@@ -26,14 +29,16 @@ from typing import Any
 
 from search.analysis import analyze, normalize
 from search.analysis.variants import (
-    MIN_SIMILARITY,
+    LOW_SIMILARITY,
     VERSION,
     Contexts,
     candidate_pairs,
     context_similarity,
+    kept,
+    source_overlap,
 )
 from search.arabic import ARABIC_BLOCK, chars
-from search.engine import EngineQuery, Filters, Group, IndexReader, Word
+from search.engine import EngineQuery, FacetSpec, Filters, Group, IndexReader, Word
 
 logger = logging.getLogger("search.indexing")
 
@@ -62,17 +67,23 @@ def learn(reader: IndexReader, *, min_documents: int = MIN_DOCUMENTS) -> dict[st
     # thresholds were chosen with (evaluation/variant_pairs): not the archive's size.
     documents = max(max(frequencies.values(), default=1) * 4, reader.stats().documents)
     scored = []
+    outlets: dict[str, dict[str, int]] = {}
     for a, b in pairs:
         similarity = _similarity(contexts, a, b, frequencies, documents)
-        # Only for the pairs the neighbours could let through: one search each.
-        together = _together(reader, a, b, frequencies) if similarity >= MIN_SIMILARITY else None
-        scored.append([a, b, round(similarity, 4), together])
+        together = overlap = None
+        # Only for the pairs the neighbours could let through: a few searches each.
+        if similarity >= LOW_SIMILARITY:
+            together = _together(reader, a, b, frequencies)
+            overlap = round(
+                source_overlap(_outlets(reader, a, outlets), _outlets(reader, b, outlets)), 4
+            )
+        scored.append([a, b, round(similarity, 4), together, overlap])
     written = {stem: contexts.written_form(stem) for stem in stems}
     logger.info(
         "variants: %d candidate pairs of %d stems, %d kept, in %.1f s",
         len(pairs),
         len(stems),
-        sum(1 for p in scored if p[2] >= MIN_SIMILARITY),
+        sum(1 for p in scored if kept(*p[2:])),
         time.perf_counter() - started,
     )
     return {
@@ -93,6 +104,22 @@ def _together(reader: IndexReader, a: str, b: str, frequencies: dict[str, int]) 
         EngineQuery(groups=words, min_match=2), Filters(), sort="relevance", offset=0, limit=0
     ).complete
     return round((both or 0) / max(1, min(frequencies[a], frequencies[b])), 4)
+
+
+def _outlets(reader: IndexReader, stem: str, known: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The stem's articles per outlet (the sources facet of a search for it)."""
+    if stem not in known:
+        query = EngineQuery(groups=(Group((Word(stem, stem, ""),)),), min_match=1, tiered=False)
+        found = reader.search(
+            query,
+            Filters(),
+            sort="relevance",
+            offset=0,
+            limit=0,
+            facets=FacetSpec({"sources": Filters()}),
+        )
+        known[stem] = dict((found.facets or {}).get("sources", {}))
+    return known[stem]
 
 
 def _similarity(contexts: Contexts, a: str, b: str, frequencies: dict[str, int], n: int) -> float:
