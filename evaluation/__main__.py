@@ -36,8 +36,8 @@ def spelling_sections() -> list[str]:
     from .news import articles
     from .variant_pairs import score
 
-    bodies, titles = articles(EVAL_DATA.parent / "data" / "saudinewsnet")
-    return [*spelling.markdown(spelling.evaluate(bodies, titles)), *score.markdown()]
+    read = articles(EVAL_DATA.parent / "data" / "saudinewsnet")
+    return [*spelling.markdown(spelling.evaluate(read.bodies, read.titles)), *score.markdown()]
 
 
 def main(argv: list[str] | None = None) -> int:

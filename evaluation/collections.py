@@ -47,6 +47,8 @@ class Collection:
     note: str = ""
     #: id → title, for collections whose documents have one (news); else none.
     titles: dict[str, str] = field(default_factory=dict)
+    #: id → outlets, likewise (Naba learns spelling variants from them too).
+    sources: dict[str, list[str]] = field(default_factory=dict)
 
     def limited(self, limit: int | None) -> Collection:
         """The same collection with only its first ``limit`` questions (all documents kept)."""
@@ -61,6 +63,7 @@ class Collection:
             {q: self.qrels[q] for q in keep},
             f"{self.note} First {limit} questions only.".strip(),
             self.titles,
+            self.sources,
         )
 
 

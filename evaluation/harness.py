@@ -77,7 +77,7 @@ class CollectionResult:
 def run_system(collection: Collection, system: System) -> SystemResult:
     """Index ``collection`` with ``system``, ask every question, score the rankings."""
     start = time.perf_counter()
-    reader = system.build(collection.documents, collection.titles)
+    reader = system.build(collection.documents, collection.titles, collection.sources)
     indexed = time.perf_counter()
     outcomes = []
     for qid, text in collection.queries.items():

@@ -36,13 +36,23 @@ def _server() -> str:
         return _url
 
 
-def build(documents: dict[str, str], titles: dict[str, str]) -> IndexReader:
-    """``documents`` (id → body) with their ``titles`` in a new schema, as a reader."""
+def build(
+    documents: dict[str, str], titles: dict[str, str], sources: dict[str, list[str]]
+) -> IndexReader:
+    """``documents`` (id → body) with their ``titles`` and ``sources`` in a new schema,
+    as a reader."""
     url = _server()
     schema = f"eval_{os.getpid()}_{next(_schemas)}"
     index = create_index(f"{url}{'&' if '?' in url else '?'}schema={schema}")
     writer = index.rebuild(workers=1)
     for doc_id, text in documents.items():
-        writer.add(Document(id=doc_id, title=titles.get(doc_id, ""), body=text))
+        writer.add(
+            Document(
+                id=doc_id,
+                title=titles.get(doc_id, ""),
+                body=text,
+                sources=list(sources.get(doc_id, ())),
+            )
+        )
     writer.commit()
     return index.reader()

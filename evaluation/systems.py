@@ -96,15 +96,20 @@ class System:
     def shipped(self) -> bool:
         return self.forms in ("naba", "naba-postgres")
 
-    def build(self, documents: dict[str, str], titles: dict[str, str] | None = None) -> IndexReader:
-        """An in-memory index of ``documents`` (id → body) with their ``titles`` (none
-        for the question-answering collections), or for ``naba-postgres`` a PostgreSQL
-        one (:mod:`evaluation.postgres`)."""
+    def build(
+        self,
+        documents: dict[str, str],
+        titles: dict[str, str] | None = None,
+        sources: dict[str, list[str]] | None = None,
+    ) -> IndexReader:
+        """An in-memory index of ``documents`` (id → body) with their ``titles`` and
+        ``sources`` (none for the question-answering collections), or for
+        ``naba-postgres`` a PostgreSQL one (:mod:`evaluation.postgres`)."""
         if self.forms == "naba-postgres":
             from .postgres import build
 
-            return build(documents, titles or {})
-        return comparison_index(self.name, documents, self.forms, titles or {})
+            return build(documents, titles or {}, sources or {})
+        return comparison_index(self.name, documents, self.forms, titles or {}, sources or {})
 
     def query(self, text: str, reader: IndexReader | None = None) -> ParsedQuery:
         """The question as this system searches it (see the module docstring); Naba's

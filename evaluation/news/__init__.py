@@ -49,38 +49,48 @@ def judgments(path: Path = QRELS) -> dict[str, dict[str, int]]:
     return qrels
 
 
+@dataclass(frozen=True, slots=True)
+class Articles:
+    """SaudiNewsNet as Naba reads it, by article id: body, title and outlets."""
+
+    bodies: dict[str, str]
+    titles: dict[str, str]
+    sources: dict[str, list[str]]
+
+
 @lru_cache(maxsize=1)
-def articles(corpus: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """(id → body, id → title) of every SaudiNewsNet article Naba reads (the records
-    without a text are skipped, and not logged one by one)."""
+def articles(corpus: Path) -> Articles:
+    """Every SaudiNewsNet article Naba reads (the records without a text are skipped,
+    and not logged one by one)."""
     from search.corpus import read_corpus
 
     logging.getLogger("search.corpus").setLevel(logging.ERROR)
-    bodies: dict[str, str] = {}
-    titles: dict[str, str] = {}
+    found = Articles({}, {}, {})
     for doc in read_corpus([corpus]):
-        bodies[doc.id] = doc.body
-        titles[doc.id] = doc.title
-    return bodies, titles
+        found.bodies[doc.id] = doc.body
+        found.titles[doc.id] = doc.title
+        found.sources[doc.id] = list(doc.sources)
+    return found
 
 
 def collection(corpus: Path):  # -> Collection (imported late: collections imports us)
     from ..collections import Collection
 
-    bodies, titles = articles(corpus)
+    read = articles(corpus)
     qrels = judgments()
     judged = {t.id: t.query for t in topics() if any(g > 0 for g in qrels.get(t.id, {}).values())}
     note = (
-        f"{len(bodies)} SaudiNewsNet articles (July–August 2015); {len(topics())} topics written "
-        f"for Naba, {len(judged)} with a relevant article judged; grades 0/1/2 from pools of the "
-        "top 20 of several systems (evaluation/news/README.md)."
+        f"{len(read.bodies)} SaudiNewsNet articles (July–August 2015); {len(topics())} topics "
+        f"written for Naba, {len(judged)} with a relevant article judged; grades 0/1/2 from pools "
+        "of the top 20 of several systems (evaluation/news/README.md)."
     )
     return Collection(
         "snn-news",
         "tune",
-        bodies,
+        read.bodies,
         judged,
         {q: qrels[q] for q in judged},
         note,
-        titles,
+        read.titles,
+        read.sources,
     )

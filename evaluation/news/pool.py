@@ -46,11 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "pool.tsv")
     args = parser.parse_args(argv)
     corpus = EVAL_DATA.parent / "data" / "saudinewsnet"
-    bodies, titles = articles(corpus)
+    read = articles(corpus)
+    bodies, titles = read.bodies, read.titles
     pooled: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name in args.systems.split(","):
         system = next(s for s in SYSTEMS if s.name == name)
-        reader = system.build(bodies, titles)
+        reader = system.build(bodies, titles, read.sources)
         for topic in topics():
             parsed = system.query(topic.query, reader)
             result, _ = find(

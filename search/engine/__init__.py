@@ -110,14 +110,18 @@ def open_index(location: str | os.PathLike[str], options: IndexOptions | None = 
 
 
 def comparison_index(
-    name: str, documents: dict[str, str], forms: object, titles: dict[str, str] | None = None
+    name: str,
+    documents: dict[str, str],
+    forms: object,
+    titles: dict[str, str] | None = None,
+    sources: dict[str, list[str]] | None = None,
 ) -> IndexReader:
     """An in-memory index of ``documents`` for ``python -m evaluation``: Naba's engine with
     Naba's analysis (``forms="naba"``) or a comparison analysis (a word → forms function,
     or ``None`` for stock Whoosh's); see :mod:`.whoosh_baseline`."""
     from .whoosh_baseline import build_in_memory
 
-    return build_in_memory(name, documents, forms, titles or {})  # type: ignore[arg-type]
+    return build_in_memory(name, documents, forms, titles or {}, sources or {})  # type: ignore[arg-type]
 
 
 def comparison_query_words(forms: object, text: str) -> list[tuple[str, bool]]:

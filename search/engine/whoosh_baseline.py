@@ -93,9 +93,14 @@ class PrivateRamStorage(RamStorage):
 
 
 def build_in_memory(
-    name: str, documents: dict[str, str], forms: Forms | str, titles: dict[str, str]
+    name: str,
+    documents: dict[str, str],
+    forms: Forms | str,
+    titles: dict[str, str],
+    sources: dict[str, list[str]] | None = None,
 ) -> WhooshEngine:
-    """An in-memory index of ``documents`` (id → body) with their ``titles`` (may be empty).
+    """An in-memory index of ``documents`` (id → body) with their ``titles`` and, for
+    Naba's own, ``sources`` (either may be empty).
 
     ``forms="naba"`` builds Naba's own schema (stemmed and exact fields) and engine;
     anything else a baseline of that analysis.
@@ -107,7 +112,10 @@ def build_in_memory(
             engine = WhooshEngine(Path(f"ram:{name}"), ix)
             writer = engine.writer()
             for doc_id, text in documents.items():
-                writer.add(Document(id=doc_id, title=titles.get(doc_id, ""), body=text))
+                outlets = list((sources or {}).get(doc_id, ()))
+                writer.add(
+                    Document(id=doc_id, title=titles.get(doc_id, ""), body=text, sources=outlets)
+                )
             writer.commit()
         else:
             ix = storage.create_index(_baseline_schema(analyzer(forms)))  # type: ignore[arg-type]
