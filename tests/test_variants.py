@@ -246,6 +246,22 @@ def test_a_small_incremental_reindex_carries_the_table_over(tmp_path: Path) -> N
     assert reindex([corpus], index=root, full=True).variants_learned
 
 
+def test_an_unchanged_archive_learns_again_a_table_of_an_older_format(tmp_path: Path) -> None:
+    # Naba upgraded, the archive untouched: the old table is read by nobody, so the
+    # next reindex, with nothing to commit, learns the table again.
+    corpus = write_corpus(tmp_path / "corpus")
+    root = tmp_path / "index"
+    reindex([corpus], index=root, full=True)
+    index = open_index(root)
+    learned = index.manifest("variants")
+    index.save_manifest({**learned, "version": learned["version"] - 1}, "variants")
+    assert not accepted(open_index(root).manifest("variants"))
+    summary = reindex([corpus], index=root)
+    assert not summary.committed and summary.variants_learned
+    assert accepted(open_index(root).manifest("variants")) == accepted(learned)
+    assert not reindex([corpus], index=root).variants_learned  # and only once
+
+
 def test_the_postgresql_engine_learns_the_same_table(
     index_root: Path, postgres_url: str, tmp_path: Path
 ) -> None:

@@ -184,7 +184,10 @@ def _run(
         manifest = reading.manifest(hashes)
         if summary.committed or manifest != previous:
             index.save_manifest(manifest)
-        if summary.committed or variants is None:
+        # Also with nothing to commit when the table is missing or of an older format
+        # (Naba was upgraded): one nobody can read would leave the archive without any.
+        stale = variants is None or variants.get("version") != VARIANTS_VERSION
+        if summary.committed or stale:
             _variants(index, variants, summary, len(hashes))
     summary.read = report.read
     summary.skipped = report.skipped
