@@ -120,11 +120,15 @@ def test_workers_map_the_stored_arrays_and_they_equal_built_ones(built) -> None:
     assert not snap.live.all()  # the deleted documents are not live
 
 
+@pytest.mark.parametrize("packed", [arrays.PACKED_VALUES, 0])
 @pytest.mark.parametrize("share", [0.0, 0.03, 0.5, 1.0])
-def test_facet_counts_are_the_matches_per_value_however_many_match(built, share: float) -> None:
-    # A few matches are counted by their codes, many by each value's documents: both
-    # must give what counting document by document gives, and the story count what
-    # sorting the codes gives.
+def test_facet_counts_are_the_matches_per_value_however_many_match(
+    built, share: float, packed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A few matches are counted by their codes, many by each value's bit mask or (a
+    # facet of many values) each value's documents: all must give what counting
+    # document by document gives, and the story count what sorting the codes gives.
+    monkeypatch.setattr(arrays, "PACKED_VALUES", packed)
     root, _ = built
     snap = _engine(root)._snapshot()
     rng = np.random.default_rng(7)

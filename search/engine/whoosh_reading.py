@@ -209,6 +209,8 @@ class Snapshot:
     ) -> np.ndarray:
         """The first ``limit`` of ``docs`` by ``tier`` (when given), date (undated last
         either way), then id."""
+        if tier is not None:
+            docs, tier = _best_tiers(limit, tier, docs)
         ordinal = self.ordinal[docs].astype(np.int64)
         # Undated documents (ordinal 0) go last both ways.
         undated_last = np.where(ordinal == 0, _PAST_LAST_DAY, ordinal)
@@ -225,12 +227,27 @@ class Snapshot:
         Scores are rounded to 6 decimals so that sums reached in a different
         order still tie, and ties fall to the date and id order.
         """
+        docs, scores, tier = _best_tiers(limit, tier, docs, scores)
         primary = tier * 1e9 - np.round(scores, 6)
 
         def newest_then_id(kept: np.ndarray) -> np.ndarray:
             return -self.ordinal[kept].astype(np.int64) * self.size + self.id_rank[kept]
 
         return _top(docs, primary, newest_then_id, limit)
+
+
+def _best_tiers(limit: int, tier: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``columns`` (one entry per match) and ``tier`` cut to the best tiers that hold
+    ``limit`` matches: nothing below them can reach the first ``limit``. A long query's
+    any-word matches are most of an archive; its first tiers, a few hundred."""
+    if len(tier) <= 2 * limit:
+        return (*columns, tier)
+    filled = np.cumsum(np.bincount(tier.astype(np.intp)))
+    last = int(np.searchsorted(filled, limit))
+    if last >= len(filled) - 1:
+        return (*columns, tier)
+    keep = tier <= last
+    return (*(column[keep] for column in columns), tier[keep])
 
 
 def _top(
