@@ -114,6 +114,14 @@ def make_queries(titles: list[str], sources: list[str], count: int = 200) -> lis
     return queries[:count]
 
 
+def positions_by_kind(queries: list[Query]) -> dict[str, list[int]]:
+    """Each kind of query's places in ``queries``, in the order the kinds come."""
+    kinds: dict[str, list[int]] = {}
+    for i, query in enumerate(queries):
+        kinds.setdefault(query.kind, []).append(i)
+    return kinds
+
+
 def percentile(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank), as latency reports usually mean it."""
     ordered = sorted(values)
@@ -289,9 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{statistics.fmean(times):.1f} ms",
             ]
         )
-    by_kind: dict[str, list[int]] = {}
-    for i, q in enumerate(queries):
-        by_kind.setdefault(q.kind, []).append(i)
+    by_kind = positions_by_kind(queries)
     kind_rows = [
         [
             kind,

@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.common import ANT_ARCHIVE, machine_info, machine_line, table, write_section
-from benchmarks.query import make_queries, percentile
+from benchmarks.query import make_queries, percentile, positions_by_kind
 from search.corpus import read_corpus
 from search.settings import ROOT
 
@@ -116,9 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             ("after", measured["after"]),
         )
     ]
-    kinds: dict[str, list[int]] = {}
-    for i, query in enumerate(queries):
-        kinds.setdefault(query.kind, []).append(i)
+    kinds = positions_by_kind(queries)
     kind_rows = [
         [
             kind,
