@@ -261,7 +261,7 @@ def correct(
                 fix = _Fix(word.exact, frequency, 0.0)
             elif slipped_into_word and frequency <= _uncommon(reader):
                 # A real word no article has with the others: perhaps a slip that made
-                # another word (الجش for الجيش, البال for الجبال), offered if a likely
+                # another word (الجش for الجيش, الريس for الرئيس), offered if a likely
                 # slip of a word far more frequent finds articles with them.
                 together = together_with(word)
                 fixes = [
