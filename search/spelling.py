@@ -125,6 +125,7 @@ class _Fix:
     word: str
     frequency: int
     cost: float
+    same_stem: bool = False
 
 
 def matches(reader: IndexReader, word: Word) -> int:
@@ -160,7 +161,7 @@ def _candidates(
             continue
         if stem and term_of(candidate) == stem:
             if cost <= DOUBLED and not reader.doc_frequency(exact):
-                found.append(_Fix(candidate, count, cost))
+                found.append(_Fix(candidate, count, cost, same_stem=True))
         elif count >= at_least:
             found.append(_Fix(candidate, count, cost))
     return found
@@ -289,14 +290,12 @@ def correct(
             # word has (الكياني يؤكد: the stem كيان finds thousands, الزياني the story).
             needed = max(FAR_MORE * frequency, STEM_RATIO * other_forms)
             together = together_with(word)
-            fixes = _candidates(reader, word.exact, needed, limit, word.term)
+            # One look-up at the lower bar (similar words cost milliseconds to find).
+            lowest = FAR_MORE * frequency if together is not None else needed
+            found = _candidates(reader, word.exact, lowest, limit, word.term)
+            fixes = [f for f in found if f.same_stem or f.frequency >= needed]
             if together is not None and needed > 1:
-                seen = {f.word for f in fixes}
-                fixes += [
-                    f
-                    for f in _candidates(reader, word.exact, FAR_MORE * frequency, limit, word.term)
-                    if f.word not in seen and together(f) > complete
-                ]
+                fixes += [f for f in found if f not in fixes and together(f) > complete]
             fix = _likeliest(fixes, together)
             confident &= not stemmed and (
                 fix is None

@@ -23,7 +23,7 @@ import json
 import random
 from pathlib import Path
 
-from search.analysis.variants import LOW_SIMILARITY, MAX_TOGETHER, MIN_SIMILARITY
+from search.analysis.variants import LOW_SIMILARITY, MIN_SIMILARITY, by_neighbours
 from search.indexing.variants import learn, near
 from search.searching import open_index
 
@@ -51,14 +51,13 @@ def main(argv: list[str] | None = None) -> int:
         frequencies = table["frequencies"]
         kept, outside, house = [], [], []
         for a, b, similarity, together, overlap in table["pairs"]:
-            passes = together is not None and together <= MAX_TOGETHER
             pair = (a, b, similarity, together, overlap)
-            if similarity >= MIN_SIMILARITY and passes:
+            if by_neighbours(similarity, together):
                 kept.append(pair)
-            elif similarity >= MIN_SIMILARITY / 2:
+                continue
+            if similarity >= MIN_SIMILARITY / 2:
                 outside.append(pair)
-            fairly = not (similarity >= MIN_SIMILARITY and passes) and similarity >= LOW_SIMILARITY
-            if fairly and overlap is not None and overlap <= HOUSE_DRAWN:
+            if similarity >= LOW_SIMILARITY and overlap is not None and overlap <= HOUSE_DRAWN:
                 house.append(pair)
         strata = (("kept", kept, KEPT), ("near", outside, NEAR), ("house", house, len(house)))
         for stratum, pool, size in strata:

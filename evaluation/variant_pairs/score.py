@@ -22,6 +22,7 @@ from search.analysis.variants import (
     MAX_OVERLAP,
     MAX_TOGETHER,
     MIN_SIMILARITY,
+    by_neighbours,
     kept,
 )
 
@@ -45,14 +46,9 @@ def rows(path: Path = PAIRS) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def by_neighbours(row: dict[str, str]) -> bool:
+def _by_neighbours(row: dict[str, str]) -> bool:
     """Whether the neighbours alone keep the pair (the house stratum holds the others)."""
-    together = _number(row["together"])
-    return (
-        float(row["similarity"]) >= MIN_SIMILARITY
-        and together is not None
-        and (together <= MAX_TOGETHER)
-    )
+    return by_neighbours(float(row["similarity"]), _number(row["together"]))
 
 
 def precision(judged: list[dict[str, str]]) -> tuple[int, int, float | None]:
@@ -60,11 +56,8 @@ def precision(judged: list[dict[str, str]]) -> tuple[int, int, float | None]:
     the ``house`` stratum, so that no pair stands in both), the right ones among them,
     and the precision with each pair weighed by its stratum."""
     drawn = Counter((r["corpus"], r["stratum"]) for r in judged)
-    yes = [
-        r
-        for r in judged
-        if (r["stratum"] == "kept" and by_neighbours(r)) or (r["stratum"] == "house" and shipped(r))
-    ]
+    keeps = {"kept": _by_neighbours, "house": shipped}
+    yes = [r for r in judged if r["stratum"] in keeps and keeps[r["stratum"]](r)]
     weight = {id(r): int(r["stratum_size"]) / drawn[r["corpus"], r["stratum"]] for r in yes}
     total = sum(weight.values())
     right = sum(weight[id(r)] for r in yes if r["label"] == "1")

@@ -242,13 +242,18 @@ def source_overlap(a: Mapping[str, int], b: Mapping[str, int]) -> float:
     return sum(min(a[s] / total_a, b.get(s, 0) / total_b) for s in a)
 
 
+def by_neighbours(similarity: float, together: float | None) -> bool:
+    """Whether the neighbours alone keep a pair: alike, and rarely in one article."""
+    return similarity >= MIN_SIMILARITY and together is not None and together <= MAX_TOGETHER
+
+
 def kept(similarity: float, together: float | None, overlap: float | None) -> bool:
     """Whether a scored candidate pair is one word spelled two ways (the module's
     docstring): alike neighbours, or fairly alike ones from different outlets; the
     two forms rarely in one article either way."""
     if together is None or together > MAX_TOGETHER:
         return False
-    return similarity >= MIN_SIMILARITY or (
+    return by_neighbours(similarity, together) or (
         similarity >= LOW_SIMILARITY and overlap is not None and overlap <= MAX_OVERLAP
     )
 

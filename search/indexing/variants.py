@@ -106,12 +106,16 @@ def _together(reader: IndexReader, a: str, b: str, frequencies: dict[str, int]) 
     return round((both or 0) / max(1, min(frequencies[a], frequencies[b])), 4)
 
 
+def _stem_query(stem: str) -> EngineQuery:
+    """A search for the articles that have ``stem`` (as an indexed term)."""
+    return EngineQuery(groups=(Group((Word(stem, stem, ""),)),), min_match=1, tiered=False)
+
+
 def _outlets(reader: IndexReader, stem: str, known: dict[str, dict[str, int]]) -> dict[str, int]:
     """The stem's articles per outlet (the sources facet of a search for it)."""
     if stem not in known:
-        query = EngineQuery(groups=(Group((Word(stem, stem, ""),)),), min_match=1, tiered=False)
         found = reader.search(
-            query,
+            _stem_query(stem),
             Filters(),
             sort="relevance",
             offset=0,
@@ -136,8 +140,7 @@ def near(reader: IndexReader, stem: str) -> Iterable[str]:
     letters the index folds to it: ا also أ إ آ, ه also ة), and only the text around
     it is analysed: analysing whole articles for thousands of stems would cost as much
     as indexing them again."""
-    query = EngineQuery(groups=(Group((Word(stem, stem, ""),)),), min_match=1, tiered=False)
-    found = reader.search(query, Filters(), sort="relevance", offset=0, limit=SAMPLE)
+    found = reader.search(_stem_query(stem), Filters(), sort="relevance", offset=0, limit=SAMPLE)
     pattern = re.compile("".join(_LETTERS.get(letter, re.escape(letter)) for letter in stem))
     windows = 0
     for hit in found.hits:
